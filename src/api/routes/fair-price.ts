@@ -1,0 +1,94 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../context";
+import { fairPrice } from "../../lib/fair-price-service";
+import { createApp } from "../app";
+import { problemBody, toApiError, validationError } from "../problem";
+import { CardIdParam } from "../schemas/cards";
+import { problemResponses } from "../schemas/common";
+import { BatchRequest, BatchResponse, FairPrice, FairPriceQuery, FairPriceRequest } from "../schemas/fair-price";
+
+/** Fair-price lookups: one card (POST and cacheable GET) and batches. */
+export const fairPriceRoutes = createApp();
+
+const tags = ["Fair price"];
+
+fairPriceRoutes.openapi(
+	createRoute({
+		method: "post",
+		path: "/v1/fair-price",
+		tags,
+		summary: "Fair price and signal of a card on a day",
+		request: { body: { required: true, content: { "application/json": { schema: FairPriceRequest } } } },
+		responses: {
+			200: { description: "The card's fair value and signal", content: { "application/json": { schema: FairPrice } } },
+			...problemResponses(400, 404, 413, 422, 503),
+		},
+	}),
+	async (c) => {
+		const { card_id, date } = c.req.valid("json");
+		return c.json(await fairPrice(c.env, c.get("config"), card_id, date), 200);
+	},
+);
+
+fairPriceRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/v1/cards/{card_id}/fair-price",
+		tags,
+		summary: "Fair price and signal of a card (cacheable GET)",
+		request: { params: CardIdParam, query: FairPriceQuery },
+		responses: {
+			200: { description: "The card's fair value and signal", content: { "application/json": { schema: FairPrice } } },
+			...problemResponses(404, 422, 503),
+		},
+	}),
+	async (c) => {
+		const { card_id } = c.req.valid("param");
+		const { date } = c.req.valid("query");
+		const result = await fairPrice(c.env, c.get("config"), card_id, date);
+		// A dated answer never changes under one model version; the latest one moves with promotions.
+		c.header("Cache-Control", date ? "private, max-age=3600" : "private, max-age=60");
+		return c.json(result, 200);
+	},
+);
+
+fairPriceRoutes.openapi(
+	createRoute({
+		method: "post",
+		path: "/v1/fair-price/batch",
+		tags,
+		summary: "Fair prices for up to 100 cards; each item succeeds or fails on its own",
+		request: { body: { required: true, content: { "application/json": { schema: BatchRequest } } } },
+		responses: {
+			200: {
+				description: "One result or problem per item, in order",
+				content: { "application/json": { schema: BatchResponse } },
+			},
+			...problemResponses(400, 413, 422, 503),
+		},
+	}),
+	async (c) => {
+		const { items } = c.req.valid("json");
+		const results = await Promise.all(items.map((item, index) => batchItem(c, item, index)));
+		const failed = results.filter((r) => r.status !== 200).length;
+		return c.json({ items: results, succeeded: results.length - failed, failed }, 200);
+	},
+);
+
+async function batchItem(c: Context<AppEnv>, item: unknown, index: number) {
+	try {
+		const parsed = FairPriceRequest.safeParse(item);
+		if (!parsed.success) throw validationError(parsed.error, `body.items.${index}`);
+		const result = await fairPrice(c.env, c.get("config"), parsed.data.card_id, parsed.data.date);
+		return { index, status: 200 as const, result };
+	} catch (error) {
+		const apiError = toApiError(error);
+		// A missing model fails every item alike: answer the batch as a whole instead.
+		if (apiError.code === "model_unavailable") throw apiError;
+		if (apiError.status >= 500)
+			console.error(JSON.stringify({ level: "error", msg: "batch item failed", index, error: String(error) }));
+		const { instance: _instance, ...problem } = problemBody(apiError, c.get("requestId"));
+		return { index, status: apiError.status, problem };
+	}
+}

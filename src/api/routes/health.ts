@@ -1,0 +1,35 @@
+import { createRoute } from "@hono/zod-openapi";
+import { requireChampion } from "../../lib/fair-price-service";
+import { createApp } from "../app";
+import { problemResponses } from "../schemas/common";
+import { Health } from "../schemas/health";
+
+/** Liveness plus what is serving. Public. */
+export const healthRoutes = createApp();
+
+healthRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/v1/health",
+		tags: ["Health"],
+		summary: "Service status, serving model version, card count and data as-of date",
+		responses: {
+			200: { description: "A model is serving", content: { "application/json": { schema: Health } } },
+			...problemResponses(503),
+		},
+	}),
+	async (c) => {
+		const champion = await requireChampion(c.env, c.get("config"));
+		c.header("Cache-Control", "no-store");
+		return c.json(
+			{
+				status: "ok" as const,
+				model_version: champion.version,
+				card_count: champion.card_count,
+				data_as_of: champion.data_as_of,
+				environment: c.get("config").ENVIRONMENT,
+			},
+			200,
+		);
+	},
+);

@@ -1,0 +1,88 @@
+import { createRoute } from "@hono/zod-openapi";
+import { listCardIds } from "../../db/catalogue";
+import { fairPrice, requireChampion } from "../../lib/fair-price-service";
+import { modelStore } from "../../lib/model-store";
+import { createApp } from "../app";
+import { problemResponses } from "../schemas/common";
+import { FairPriceRequest } from "../schemas/fair-price";
+import { LegacyCards, LegacyFairPrice, LegacyHealth } from "../schemas/health";
+
+/**
+ * The original FastAPI routes, kept for their clients with the original field names.
+ * Errors are problem+json, whose `detail` member is where FastAPI clients already look.
+ */
+export const legacyRoutes = createApp();
+
+const tags = ["Legacy (deprecated)"];
+
+legacyRoutes.openapi(
+	createRoute({
+		method: "post",
+		path: "/fair_price",
+		tags,
+		deprecated: true,
+		summary: "Deprecated: use POST /v1/fair-price",
+		request: { body: { required: true, content: { "application/json": { schema: FairPriceRequest } } } },
+		responses: {
+			200: {
+				description: "The original response fields",
+				content: { "application/json": { schema: LegacyFairPrice } },
+			},
+			...problemResponses(400, 404, 422, 503),
+		},
+	}),
+	async (c) => {
+		const { card_id, date } = c.req.valid("json");
+		const { model_version: _version, ...result } = await fairPrice(c.env, c.get("config"), card_id, date);
+		c.header("Deprecation", "true");
+		c.header("Link", '</v1/fair-price>; rel="successor-version"');
+		return c.json(result, 200);
+	},
+);
+
+legacyRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/cards",
+		tags,
+		deprecated: true,
+		summary: "Deprecated: use GET /v1/cards",
+		responses: {
+			200: { description: "Every card id", content: { "application/json": { schema: LegacyCards } } },
+			...problemResponses(503),
+		},
+	}),
+	async (c) => {
+		const champion = await requireChampion(c.env, c.get("config"));
+		const cards = await listCardIds(c.env.DB, champion.version);
+		c.header("Deprecation", "true");
+		c.header("Link", '</v1/cards>; rel="successor-version"');
+		return c.json({ cards, count: cards.length }, 200);
+	},
+);
+
+legacyRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/health",
+		tags,
+		deprecated: true,
+		summary: "Deprecated: use GET /v1/health",
+		responses: {
+			200: { description: "Always 200, as before", content: { "application/json": { schema: LegacyHealth } } },
+		},
+	}),
+	async (c) => {
+		const champion = await modelStore(c.get("config")).champion(c.env);
+		c.header("Deprecation", "true");
+		c.header("Cache-Control", "no-store");
+		return c.json(
+			{
+				status: champion ? ("healthy" as const) : ("degraded" as const),
+				model_loaded: champion !== null,
+				cards_count: champion?.card_count ?? 0,
+			},
+			200,
+		);
+	},
+);

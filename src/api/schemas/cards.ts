@@ -1,0 +1,87 @@
+import { z } from "@hono/zod-openapi";
+import { CardId, IsoDate, Signal } from "./common";
+
+export const CardIdParam = z.object({ card_id: CardId.openapi({ param: { name: "card_id", in: "path" } }) });
+
+export const CatalogueEntry = z
+	.object({
+		card_id: CardId,
+		name: z.string().openapi({ example: "Charizard ex" }),
+		set: z.string().openapi({ example: "SV03: Obsidian Flames" }),
+		latest_date: IsoDate,
+		latest_market_price: z.number(),
+		latest_fair_price: z.number(),
+		latest_deviation_pct: z.number().nullable(),
+		latest_signal: Signal,
+	})
+	.openapi("CatalogueEntry");
+
+export const CatalogueQuery = z.object({
+	limit: z.coerce
+		.number()
+		.int()
+		.min(1)
+		.max(100)
+		.default(50)
+		.openapi({ param: { name: "limit", in: "query" }, example: 50 }),
+	cursor: z
+		.string()
+		.max(200)
+		.optional()
+		.openapi({ param: { name: "cursor", in: "query" }, description: "`next_cursor` from the previous page." }),
+});
+
+export const CataloguePage = z
+	.object({
+		items: z.array(CatalogueEntry),
+		next_cursor: z.string().nullable(),
+		model_version: z.string(),
+	})
+	.openapi("CataloguePage");
+
+export const HistoryQuery = z.object({
+	from: IsoDate.optional().openapi({ param: { name: "from", in: "query" } }),
+	to: IsoDate.optional().openapi({ param: { name: "to", in: "query" } }),
+});
+
+export const HistoryPoint = z
+	.object({
+		date: IsoDate,
+		market_price: z.number(),
+		fair_price: z.number(),
+		deviation_pct: z.number().nullable(),
+		signal: Signal,
+	})
+	.openapi("HistoryPoint");
+
+export const History = z
+	.object({
+		card_id: CardId,
+		name: z.string(),
+		set: z.string(),
+		from: IsoDate.nullable(),
+		to: IsoDate.nullable(),
+		points: z.array(HistoryPoint),
+		model_version: z.string(),
+	})
+	.openapi("CardHistory");
+
+export const SignalsQuery = z.object({
+	signal: z
+		.enum(["BUY", "SELL"])
+		.optional()
+		.openapi({ param: { name: "signal", in: "query" }, description: "Both when omitted." }),
+	limit: z.coerce
+		.number()
+		.int()
+		.min(1)
+		.max(100)
+		.default(20)
+		.openapi({ param: { name: "limit", in: "query" } }),
+});
+
+export const SignalEntry = CatalogueEntry.extend({ latest_deviation_pct: z.number() }).openapi("SignalEntry");
+
+export const SignalList = z
+	.object({ items: z.array(SignalEntry), model_version: z.string(), as_of: IsoDate })
+	.openapi("SignalList");

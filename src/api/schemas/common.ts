@@ -1,0 +1,49 @@
+import { z } from "@hono/zod-openapi";
+import { CARD_ID_PATTERN, isIsoDate } from "../../model/card-series";
+
+/** A card id such as `sv03-223-charizard-ex`. */
+export const CardId = z
+	.string()
+	.regex(CARD_ID_PATTERN, "must be a card id: lower-case letters, digits, '.', '_' or '-', at most 128 characters")
+	.openapi({ example: "sv03-223-charizard-ex" });
+
+/** A calendar date, YYYY-MM-DD. */
+export const IsoDate = z
+	.string()
+	.refine(isIsoDate, "must be a calendar date in YYYY-MM-DD form")
+	.openapi({ example: "2026-08-22", format: "date" });
+
+export const Signal = z.enum(["BUY", "SELL", "HOLD"]).openapi("Signal");
+export type Signal = z.infer<typeof Signal>;
+
+/** RFC 9457 problem details, as every error is answered. */
+export const Problem = z
+	.object({
+		type: z.string().openapi({ example: "https://pokewatch.dev/problems/validation_failed" }),
+		title: z.string(),
+		status: z.number().int(),
+		detail: z.string(),
+		instance: z.string().openapi({ description: "The request id (also in X-Request-ID)." }),
+		code: z.string().openapi({ description: "Stable machine-readable error code." }),
+		errors: z
+			.array(z.object({ location: z.string(), message: z.string() }))
+			.optional()
+			.openapi({ description: "The fields at fault, for validation errors." }),
+	})
+	.passthrough()
+	.openapi("Problem");
+export type Problem = z.infer<typeof Problem>;
+
+const problemContent = { "application/problem+json": { schema: Problem } };
+
+/** OpenAPI response entries for the problems a route can answer with. */
+export function problemResponses(...statuses: number[]) {
+	const describe: Record<number, string> = {
+		400: "Malformed request (for example invalid JSON)",
+		404: "Not found",
+		413: "Request body too large",
+		422: "A field is invalid; `errors[]` names it",
+		503: "No model is serving yet",
+	};
+	return Object.fromEntries(statuses.map((s) => [s, { description: describe[s] ?? "Error", content: problemContent }]));
+}

@@ -1,0 +1,34 @@
+import { z } from "@hono/zod-openapi";
+import { IsoDate } from "./common";
+
+export const Health = z
+	.object({
+		status: z.literal("ok"),
+		model_version: z.string(),
+		card_count: z.number().int(),
+		data_as_of: IsoDate,
+		environment: z.string(),
+	})
+	.openapi("Health");
+export type Health = z.infer<typeof Health>;
+
+export const LegacyCards = z.object({ cards: z.array(z.string()), count: z.number().int() }).openapi("LegacyCards");
+
+export const LegacyHealth = z
+	.object({
+		status: z.enum(["healthy", "degraded"]),
+		model_loaded: z.boolean(),
+		cards_count: z.number().int(),
+	})
+	.openapi("LegacyHealth");
+
+export const LegacyFairPrice = z
+	.object({
+		card_id: z.string(),
+		date: IsoDate,
+		market_price: z.number(),
+		fair_price: z.number(),
+		deviation_pct: z.number().nullable(),
+		signal: z.enum(["BUY", "SELL", "HOLD"]),
+	})
+	.openapi("LegacyFairPrice");

@@ -1,0 +1,71 @@
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { requestId } from "hono/request-id";
+import { createApp } from "./api/app";
+import { bodyLimit } from "./api/middleware/body-limit";
+import { loadConfig } from "./api/middleware/config";
+import { renderProblem, toApiError } from "./api/problem";
+import { cardRoutes } from "./api/routes/cards";
+import { mountDocs } from "./api/routes/docs";
+import { fairPriceRoutes } from "./api/routes/fair-price";
+import { healthRoutes } from "./api/routes/health";
+import { legacyRoutes } from "./api/routes/legacy";
+import { signalRoutes } from "./api/routes/signals";
+import { ApiError } from "./errors";
+import { scheduled } from "./pipeline/schedule";
+
+export { RateLimiter } from "./durable-objects/rate-limiter";
+export { PricePipeline } from "./pipeline/pipeline-workflow";
+
+/** The root app: middleware, every sub-app, one error renderer. */
+export const app = createApp();
+
+app.use(requestId({ headerName: "X-Request-ID", limitLength: 128 }));
+app.use(
+	methodNotAllowed({
+		app,
+		onMethodNotAllowed: (c, methods) =>
+			renderProblem(
+				c,
+				new ApiError(
+					"method_not_allowed",
+					`${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(", ")}.`,
+					{
+						headers: { Allow: methods.join(", ") },
+					},
+				),
+			),
+	}),
+);
+app.use(loadConfig());
+app.use(bodyLimit());
+
+app.route("/", healthRoutes);
+app.route("/", fairPriceRoutes);
+app.route("/", cardRoutes);
+app.route("/", signalRoutes);
+app.route("/", legacyRoutes);
+mountDocs(app);
+
+app.notFound((c) =>
+	renderProblem(c, new ApiError("not_found", `No route for ${c.req.method} ${c.req.path}. See /docs.`)),
+);
+app.onError((error, c) => {
+	const apiError = toApiError(error);
+	if (apiError.status >= 500) {
+		console.error(
+			JSON.stringify({
+				level: "error",
+				request_id: c.get("requestId"),
+				route: c.req.path,
+				error: String(error),
+				stack: error.stack,
+			}),
+		);
+	}
+	return renderProblem(c, apiError);
+});
+
+export default {
+	fetch: app.fetch,
+	scheduled,
+} satisfies ExportedHandler<Env>;
