@@ -17,8 +17,12 @@ export class CsvImportError extends Error {
 }
 
 const REQUIRED = ["card_id", "card_name", "set_name", "date", "market_price"] as const;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Splits CSV text into records (RFC 4180 quoting), each with the line it starts on. */
+/**
+ * Splits CSV text into records (RFC 4180 quoting), each with the line it starts on. Throws a
+ * CsvImportError when a quoted field is never closed.
+ */
 export function parseCsvRecords(text: string): { line: number; fields: string[] }[] {
 	const records: { line: number; fields: string[] }[] = [];
 	let fields: string[] = [];
@@ -26,6 +30,7 @@ export function parseCsvRecords(text: string): { line: number; fields: string[] 
 	let quoted = false;
 	let line = 1;
 	let start = 1;
+	let quoteLine = 1;
 	let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
 	const endRecord = () => {
 		fields.push(field);
@@ -44,8 +49,10 @@ export function parseCsvRecords(text: string): { line: number; fields: string[] 
 				if (ch === "\n") line++;
 				field += ch;
 			}
-		} else if (ch === '"' && field === "") quoted = true;
-		else if (ch === ",") {
+		} else if (ch === '"' && field === "") {
+			quoted = true;
+			quoteLine = line;
+		} else if (ch === ",") {
 			fields.push(field);
 			field = "";
 		} else if (ch === "\n" || ch === "\r") {
@@ -55,6 +62,8 @@ export function parseCsvRecords(text: string): { line: number; fields: string[] 
 			start = line;
 		} else field += ch;
 	}
+	// An unclosed quote would swallow every later line into one field: refuse the file instead.
+	if (quoted) throw new CsvImportError([{ line: quoteLine, field: "row", message: "a quoted field is never closed" }]);
 	if (field !== "" || fields.length > 0) endRecord();
 	return records;
 }
@@ -86,7 +95,8 @@ export function parsePriceCsv(text: string, defaultSource = "csv"): PriceRow[] {
 		const card_id = get("card_id");
 		const date = get("date");
 		const priceText = get("market_price");
-		const price = Number(priceText);
+		// Plain decimal notation only: Number() would also read "0x10" as 16.
+		const price = DECIMAL.test(priceText) ? Number(priceText) : Number.NaN;
 		const before = issues.length;
 		if (!CARD_ID_PATTERN.test(card_id))
 			issues.push({

@@ -1,0 +1,64 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { Health, LegacyHealth } from "../../src/api/schemas/health";
+import { api, expectProblem, postJson, readJson } from "../helpers/api";
+import { cardRows, resetModels, seedModel } from "../helpers/model";
+
+describe("before any model is promoted", () => {
+	beforeEach(resetModels);
+
+	it("GET /v1/health answers 503 model_unavailable with Retry-After", async () => {
+		const res = await api("/v1/health");
+		expect(res.headers.get("retry-after")).toBe("60");
+		const problem = await expectProblem(res, 503, "model_unavailable");
+		expect(problem.title).toBe("No model is serving");
+	});
+
+	it("every model-backed route answers the same 503", async () => {
+		const responses = [
+			await api("/v1/cards"),
+			await api("/v1/signals"),
+			await api("/v1/cards/any-card/history"),
+			await api("/v1/cards/any-card/fair-price"),
+			await postJson("/v1/fair-price", { card_id: "any-card" }),
+			await postJson("/v1/fair-price/batch", { items: [{ card_id: "a" }, { card_id: "b" }] }),
+			await api("/cards"),
+		];
+		for (const res of responses) await expectProblem(res, 503, "model_unavailable");
+	});
+
+	it("a model built but not promoted does not serve", async () => {
+		await seedModel(cardRows("unpromoted", [1, 2]), undefined, { promote: false });
+		await expectProblem(await api("/v1/health"), 503, "model_unavailable");
+	});
+
+	it("the legacy GET /health still answers 200, degraded", async () => {
+		const body = await readJson(await api("/health"), LegacyHealth);
+		expect(body).toEqual({ status: "degraded", model_loaded: false, cards_count: 0 });
+	});
+});
+
+describe("after a model is promoted", () => {
+	beforeEach(resetModels);
+
+	it("GET /v1/health answers 200 with the serving version, card count and data date", async () => {
+		const published = await seedModel([
+			...cardRows("health-a", [1, 2, 3], { start: "2026-07-01" }),
+			...cardRows("health-b", [4, 5], { start: "2026-07-10" }),
+		]);
+		const res = await api("/v1/health");
+		expect(res.headers.get("cache-control")).toBe("no-store");
+		expect(await readJson(res, Health)).toEqual({
+			status: "ok",
+			model_version: published.version,
+			card_count: 2,
+			data_as_of: "2026-07-11",
+			environment: "test",
+		});
+	});
+
+	it("the legacy GET /health answers healthy with the card count", async () => {
+		await seedModel(cardRows("health-c", [1]));
+		const body = await readJson(await api("/health"), LegacyHealth);
+		expect(body).toEqual({ status: "healthy", model_loaded: true, cards_count: 1 });
+	});
+});
