@@ -10,7 +10,12 @@ export default defineConfig(async () => {
 				miniflare: {
 					// Test-only bindings: the migrations for the setup file, and no champion memo so a
 					// promotion inside a test is visible to the next request.
-					bindings: { TEST_MIGRATIONS: migrations, ENVIRONMENT: "test", MODEL_REFRESH_SECONDS: "0" },
+					bindings: {
+						TEST_MIGRATIONS: migrations,
+						ENVIRONMENT: "test",
+						MODEL_REFRESH_SECONDS: "0",
+						CORS_ORIGINS: "https://app.pokewatch.test",
+					},
 				},
 			}),
 		],

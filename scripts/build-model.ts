@@ -7,8 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { getPlatformProxy } from "wrangler";
-import { getConfig } from "../src/config";
+import type { Config } from "../src/config";
 import { parsePriceCsv } from "../src/lib/csv";
 import { type PublishResult, publishModel } from "../src/pipeline/publish-model";
 import { LATEST_IMPORT_KEY } from "../src/pipeline/schedule";
@@ -16,30 +15,41 @@ import { ROOT } from "./lib/local";
 
 export const SAMPLE_CSV = join(ROOT, "data", "sample", "card_prices.csv");
 
-/** Imports a price CSV into local R2 and publishes + promotes a model built from it. */
-export async function buildLocalModel(csvPath = SAMPLE_CSV, source = "sample"): Promise<PublishResult> {
+/** Imports a price CSV into R2 and publishes + promotes a model built from it. */
+export async function buildModel(
+	env: Pick<Env, "DB" | "ARCHIVE">,
+	config: Config,
+	csvPath = SAMPLE_CSV,
+	source = "sample",
+): Promise<PublishResult> {
 	const text = await readFile(csvPath, "utf8");
 	const rows = parsePriceCsv(text, source);
-	const platform = await getPlatformProxy<Env>({ persist: true });
-	try {
-		const config = getConfig(platform.env);
-		await platform.env.ARCHIVE.put(LATEST_IMPORT_KEY, text, { httpMetadata: { contentType: "text/csv" } });
-		return await publishModel(platform.env, rows, {
-			source,
-			spec: {
-				estimator: "trailing_mean",
-				window: config.FAIR_VALUE_WINDOW,
-				buy_threshold: config.BUY_THRESHOLD,
-				sell_threshold: config.SELL_THRESHOLD,
-			},
-		});
-	} finally {
-		await platform.dispose();
-	}
+	await env.ARCHIVE.put(LATEST_IMPORT_KEY, text, { httpMetadata: { contentType: "text/csv" } });
+	return publishModel(env, rows, {
+		source,
+		spec: {
+			estimator: "trailing_mean",
+			window: config.FAIR_VALUE_WINDOW,
+			buy_threshold: config.BUY_THRESHOLD,
+			sell_threshold: config.SELL_THRESHOLD,
+		},
+	});
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+	const { getPlatformProxy } = await import("wrangler");
+	const { getConfig } = await import("../src/config");
 	const { values } = parseArgs({ options: { csv: { type: "string" } } });
-	const result = await buildLocalModel(values.csv ?? SAMPLE_CSV, values.csv ? "csv" : "sample");
-	console.log(JSON.stringify(result, null, 2));
+	const platform = await getPlatformProxy<Env>({ persist: true });
+	try {
+		const result = await buildModel(
+			platform.env,
+			getConfig(platform.env),
+			values.csv ?? SAMPLE_CSV,
+			values.csv ? "csv" : "sample",
+		);
+		console.log(JSON.stringify(result, null, 2));
+	} finally {
+		await platform.dispose();
+	}
 }

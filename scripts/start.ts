@@ -4,7 +4,10 @@
  * persisted under .wrangler/. Safe to re-run: every step is idempotent.
  */
 import { spawn } from "node:child_process";
-import { buildLocalModel } from "./build-model";
+import { getPlatformProxy } from "wrangler";
+import { getConfig } from "../src/config";
+import { buildModel } from "./build-model";
+import { ensureDevKey } from "./lib/dev-key";
 import { bin, childEnv, ROOT, run } from "./lib/local";
 
 const port = Number(process.env.PORT ?? 8787);
@@ -17,7 +20,11 @@ console.log("1/3 applying D1 migrations (local)…");
 await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"], { quiet: true });
 
 console.log("2/3 building the model from data/sample/card_prices.csv…");
-const model = await buildLocalModel();
+const platform = await getPlatformProxy<Env>({ persist: true });
+const config = getConfig(platform.env);
+const model = await buildModel(platform.env, config);
+const devKey = await ensureDevKey(platform.env.API_KEYS);
+await platform.dispose();
 console.log(
 	`    model ${model.version}: ${model.cards} cards, ${model.rows} prices up to ${model.data_as_of}` +
 		`${model.created ? "" : " (already built)"}, champion`,
@@ -47,6 +54,9 @@ for (let attempt = 0; attempt < 240; attempt++) {
 console.log(`
 PokeWatch is running on ${base}  (docs: ${base}/docs)
 
+Your local admin API key${devKey.created ? " (new)" : ""}: ${devKey.key}
+  (kept in .wrangler/pokewatch-dev-key; set POKEWATCH_DEV_KEY to choose your own)
+
 Try it:
-  curl -X POST ${base}/v1/fair-price -H 'content-type: application/json' -d '{"card_id":"sv03-223-charizard-ex"}'
+  curl -X POST ${base}/v1/fair-price -H 'content-type: application/json' -H 'x-api-key: ${devKey.key}' -d '{"card_id":"sv03-223-charizard-ex"}'
 `);

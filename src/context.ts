@@ -1,4 +1,8 @@
 import type { Config } from "./config";
+import type { KeyRecord } from "./lib/key-store";
+
+/** The key a request was authenticated with (never the secret). */
+export type AuthenticatedKey = Pick<KeyRecord, "id" | "name" | "scopes" | "limits">;
 
 /** The one Hono environment type shared by every app and middleware. */
 export type AppEnv = {
@@ -6,5 +10,7 @@ export type AppEnv = {
 	Variables: {
 		requestId: string;
 		config: Config;
+		/** Set by the auth middleware on protected routes. */
+		apiKey?: AuthenticatedKey;
 	};
 };

@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
 	rate_limited: 429,
 	internal: 500,
 	model_unavailable: 503,
+	service_unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -36,6 +37,7 @@ export const ERROR_TITLE: Record<ErrorCode, string> = {
 	rate_limited: "Too many requests",
 	internal: "Internal server error",
 	model_unavailable: "No model is serving",
+	service_unavailable: "Service unavailable",
 };
 
 /** One field at fault, as reported in a problem's `errors[]`. */

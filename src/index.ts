@@ -1,9 +1,13 @@
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { requestId } from "hono/request-id";
 import { createApp } from "./api/app";
+import { authenticate } from "./api/middleware/auth";
 import { bodyLimit } from "./api/middleware/body-limit";
 import { loadConfig } from "./api/middleware/config";
+import { rateLimit } from "./api/middleware/rate-limit";
+import { corsPolicy, securityHeaders } from "./api/middleware/security";
 import { renderProblem, toApiError } from "./api/problem";
+import { adminKeyRoutes } from "./api/routes/admin-keys";
 import { cardRoutes } from "./api/routes/cards";
 import { mountDocs } from "./api/routes/docs";
 import { fairPriceRoutes } from "./api/routes/fair-price";
@@ -37,13 +41,18 @@ app.use(
 	}),
 );
 app.use(loadConfig());
+app.use(securityHeaders());
+app.use(corsPolicy());
 app.use(bodyLimit());
+app.use(authenticate());
+app.use(rateLimit());
 
 app.route("/", healthRoutes);
 app.route("/", fairPriceRoutes);
 app.route("/", cardRoutes);
 app.route("/", signalRoutes);
 app.route("/", legacyRoutes);
+app.route("/", adminKeyRoutes);
 mountDocs(app);
 
 app.notFound((c) =>

@@ -19,7 +19,11 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 }
 
 /** Runs a command to completion, streaming its output; rejects on a non-zero exit. */
-export function run(command: string, args: string[], options: { quiet?: boolean } = {}): Promise<string> {
+export function run(
+	command: string,
+	args: string[],
+	options: { quiet?: boolean; stdoutOnly?: boolean } = {},
+): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(command, args, { cwd: ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
 		let output = "";
@@ -28,7 +32,11 @@ export function run(command: string, args: string[], options: { quiet?: boolean 
 			if (!options.quiet) process.stdout.write(chunk);
 		};
 		child.stdout.on("data", onData);
-		child.stderr.on("data", onData);
+		child.stderr.on("data", (chunk: Buffer) => {
+			if (options.stdoutOnly) {
+				if (!options.quiet) process.stderr.write(chunk);
+			} else onData(chunk);
+		});
 		child.on("error", reject);
 		child.on("close", (code) => {
 			if (code === 0) resolve(output);

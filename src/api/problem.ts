@@ -21,12 +21,15 @@ export function problemBody(error: ApiError, requestId: string | undefined) {
 	};
 }
 
-/** Renders an ApiError as `application/problem+json`. The one renderer every error goes through. */
+/**
+ * Renders an ApiError as `application/problem+json`: the one renderer every error goes through.
+ * Headers middleware already set on the context (request id, rate-limit headers) are kept.
+ */
 export function renderProblem(c: Context<AppEnv>, error: ApiError): Response {
-	const headers = new Headers({ "Content-Type": "application/problem+json", ...error.extras.headers });
 	const requestId = c.get("requestId");
-	if (requestId) headers.set("X-Request-ID", requestId);
-	return new Response(JSON.stringify(problemBody(error, requestId)), { status: error.status, headers });
+	c.header("Content-Type", "application/problem+json");
+	for (const [name, value] of Object.entries(error.extras.headers ?? {})) c.header(name, value);
+	return c.newResponse(JSON.stringify(problemBody(error, requestId)), error.status);
 }
 
 /** zod issues as `{location, message}` pairs, `location` prefixed with where the value came from. */

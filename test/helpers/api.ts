@@ -2,15 +2,13 @@ import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { z } from "zod";
 import { Problem } from "../../src/api/schemas/common";
+import { TEST_KEY } from "./keys";
 
 /** The origin every integration request is sent to; the Worker ignores it. */
 export const ORIGIN = "http://pokewatch.test";
 
-/**
- * Headers every integration request carries unless the test sets its own. When the API grows an
- * API key, it is added here and every integration suite sends it.
- */
-export const DEFAULT_HEADERS: Readonly<Record<string, string>> = {};
+/** Headers every integration request carries unless the test sets its own: the suite's API key. */
+export const DEFAULT_HEADERS: Readonly<Record<string, string>> = { "X-API-Key": TEST_KEY };
 
 /** Sends a request to the Worker's own fetch handler, as a client would. */
 export function api(path: string, init: RequestInit = {}): Promise<Response> {

@@ -1,0 +1,48 @@
+import { cors } from "hono/cors";
+import { createMiddleware } from "hono/factory";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "../../context";
+import { DOCS_CSP } from "../routes/docs";
+
+// JSON answers never need to load anything.
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+const headers = secureHeaders({
+	strictTransportSecurity: "max-age=31536000; includeSubDomains",
+	xFrameOptions: "DENY",
+	xContentTypeOptions: "nosniff",
+	referrerPolicy: "no-referrer",
+	crossOriginResourcePolicy: "same-origin",
+	permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [], usb: [] },
+});
+
+/** Hono's secure headers (HSTS, frame DENY, nosniff, referrer and permissions policies) plus a per-page CSP. */
+export const securityHeaders = () =>
+	createMiddleware<AppEnv>(async function securityHeaders(c, next) {
+		await headers(c, async () => {
+			await next();
+		});
+		c.res.headers.set("Content-Security-Policy", c.req.path === "/docs" ? DOCS_CSP : API_CSP);
+	});
+
+/** CORS with the CORS_ORIGINS allowlist ("*" only in development, enforced by config). */
+export const corsPolicy = () =>
+	createMiddleware<AppEnv>(async function corsPolicy(c, next) {
+		const allowed = c.get("config").CORS_ORIGINS;
+		return cors({
+			origin: (origin) => (allowed.includes("*") ? origin || "*" : allowed.includes(origin) ? origin : null),
+			allowMethods: ["GET", "HEAD", "POST", "DELETE", "OPTIONS"],
+			allowHeaders: ["Content-Type", "X-API-Key", "Authorization", "X-Request-ID", "If-None-Match"],
+			exposeHeaders: [
+				"X-Request-ID",
+				"RateLimit",
+				"RateLimit-Policy",
+				"X-RateLimit-Limit",
+				"X-RateLimit-Remaining",
+				"X-RateLimit-Reset",
+				"Retry-After",
+				"ETag",
+			],
+			maxAge: 600,
+		})(c, next);
+	});
