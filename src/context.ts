@@ -12,5 +12,11 @@ export type AppEnv = {
 		config: Config;
 		/** Set by the auth middleware on protected routes. */
 		apiKey?: AuthenticatedKey;
+		/** For the request log: whether the answer came from the Cache API memo. */
+		cache?: "hit" | "miss";
+		/** For the request log: the model version that answered. */
+		modelVersion?: string;
+		/** For the request log: tokens left in the key's bucket. */
+		rateLimitRemaining?: number;
 	};
 };

@@ -5,9 +5,11 @@ import { authenticate } from "./api/middleware/auth";
 import { bodyLimit } from "./api/middleware/body-limit";
 import { loadConfig } from "./api/middleware/config";
 import { rateLimit } from "./api/middleware/rate-limit";
+import { requestLog } from "./api/middleware/request-log";
 import { corsPolicy, securityHeaders } from "./api/middleware/security";
 import { renderProblem, toApiError } from "./api/problem";
 import { adminKeyRoutes } from "./api/routes/admin-keys";
+import { adminStatsRoutes } from "./api/routes/admin-stats";
 import { cardRoutes } from "./api/routes/cards";
 import { mountDocs } from "./api/routes/docs";
 import { fairPriceRoutes } from "./api/routes/fair-price";
@@ -24,6 +26,7 @@ export { PricePipeline } from "./pipeline/pipeline-workflow";
 export const app = createApp();
 
 app.use(requestId({ headerName: "X-Request-ID", limitLength: 128 }));
+app.use(requestLog());
 app.use(
 	methodNotAllowed({
 		app,
@@ -53,6 +56,7 @@ app.route("/", cardRoutes);
 app.route("/", signalRoutes);
 app.route("/", legacyRoutes);
 app.route("/", adminKeyRoutes);
+app.route("/", adminStatsRoutes);
 mountDocs(app);
 
 app.notFound((c) =>

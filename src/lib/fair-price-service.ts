@@ -3,9 +3,14 @@ import type { ModelVersion } from "../db/models";
 import { ApiError } from "../errors";
 import type { CardSeries } from "../model/card-series";
 import { type Evaluation, evaluateAt, indexOfDate, nearestDates } from "../model/fair-value";
+import { type CacheOutcome, memo } from "./cache-memo";
 import { modelStore } from "./model-store";
 
 type Stores = { DB: D1Database; ARCHIVE: R2Bucket };
+type WaitUntil = (promise: Promise<unknown>) => void;
+
+// Answers never change under a model version (the version is in the key), so they may live long.
+const ANSWER_TTL_SECONDS = 86_400;
 
 /** A fair-price answer as the API returns it. */
 export type FairPriceResult = Evaluation & { card_id: string; model_version: string };
@@ -30,9 +35,11 @@ export async function requireCard(
 	stores: Stores,
 	config: Config,
 	cardId: string,
+	waitUntil?: WaitUntil,
+	known?: ModelVersion,
 ): Promise<{ champion: ModelVersion; series: CardSeries }> {
-	const champion = await requireChampion(stores, config);
-	const series = await modelStore(config).card(stores, champion.version, cardId);
+	const champion = known ?? (await requireChampion(stores, config));
+	const series = await modelStore(config).card(stores, champion.version, cardId, waitUntil);
 	if (!series || series.dates.length === 0) {
 		throw new ApiError(
 			"card_not_found",
@@ -54,8 +61,10 @@ export async function fairPrice(
 	config: Config,
 	cardId: string,
 	date: string | undefined,
+	waitUntil?: WaitUntil,
+	known?: ModelVersion,
 ): Promise<FairPriceResult> {
-	const { champion, series } = await requireCard(stores, config, cardId);
+	const { champion, series } = await requireCard(stores, config, cardId, waitUntil, known);
 	const index = date === undefined ? series.dates.length - 1 : indexOfDate(series.dates, date);
 	if (index < 0) {
 		const near = nearestDates(series.dates, date as string);
@@ -85,3 +94,26 @@ export async function fairPrice(
 		model_version: champion.version,
 	};
 }
+
+/**
+ * `fairPrice` through the Cache API memo, keyed by model version, card and date ("latest" when
+ * omitted): what the routes call. Only answers are cached; a 404 is computed every time.
+ */
+export async function memoFairPrice(
+	stores: Stores,
+	config: Config,
+	cardId: string,
+	date: string | undefined,
+	waitUntil: WaitUntil,
+): Promise<{ result: FairPriceResult; cache: CacheOutcome }> {
+	const champion = await requireChampion(stores, config);
+	const key = `${champion.version}/${cardId}/${date ?? "latest"}`;
+	const { value, cache } = await memo(waitUntil, "fair-price", key, ANSWER_TTL_SECONDS, () =>
+		fairPrice(stores, config, cardId, date, waitUntil, champion),
+	);
+	return { result: value, cache };
+}
+
+/** The ETag of a GET fair-price answer: it depends only on the version, the card and the date asked. */
+export const fairPriceEtag = (version: string, cardId: string, date: string | undefined) =>
+	`"${version}:${cardId}:${date ?? "latest"}"`;

@@ -2,17 +2,22 @@ import type { Config } from "../config";
 import { getChampion, type ModelVersion } from "../db/models";
 import { type CardSeries, CardSeries as CardSeriesSchema } from "../model/card-series";
 import { artifactKeys } from "./artifact-keys";
+import { memo } from "./cache-memo";
 import { Lru } from "./lru";
 
 type Stores = { DB: D1Database; ARCHIVE: R2Bucket };
+
+// Artifacts never change under a version, so a day in the data centre's cache is safe.
+const CARD_TTL_SECONDS = 86_400;
 
 /**
  * Serving's read path to model artifacts, memoised in the isolate.
  * - The champion pointer is re-read from D1 at most every MODEL_REFRESH_SECONDS, so a
  *   promotion is picked up without a redeploy.
- * - A card is one R2 read on first use, then kept in a bounded LRU keyed by version and card
+ * - A card is read once per isolate and kept in a bounded LRU keyed by version and card
  *   (unknown cards are remembered too), so memory stays bounded whatever the catalogue size
- *   and no request loads the whole catalogue.
+ *   and no request loads the whole catalogue. Given `waitUntil`, the read goes through the
+ *   Cache API memo first (shared by the data centre's isolates), then R2: one storage read.
  */
 export class ModelStore {
 	#champion: { value: ModelVersion | null; at: number; pending?: Promise<ModelVersion | null> } | undefined;
@@ -41,11 +46,20 @@ export class ModelStore {
 	}
 
 	/** One card's series under `version`, or null when the version has no such card. */
-	card(stores: Stores, version: string, cardId: string): Promise<CardSeries | null> {
+	card(
+		stores: Stores,
+		version: string,
+		cardId: string,
+		waitUntil?: (promise: Promise<unknown>) => void,
+	): Promise<CardSeries | null> {
 		const key = `${version}\u0000${cardId}`;
 		const hit = this.#cards.get(key);
 		if (hit) return hit;
-		const load = loadCard(stores.ARCHIVE, version, cardId);
+		const load = waitUntil
+			? memo(waitUntil, "card", `${version}/${cardId}`, CARD_TTL_SECONDS, () =>
+					loadCard(stores.ARCHIVE, version, cardId),
+				).then((m) => m.value)
+			: loadCard(stores.ARCHIVE, version, cardId);
 		this.#cards.set(key, load);
 		// A failed read must not be remembered: drop it so the next request tries again.
 		load.catch(() => this.#cards.delete(key));

@@ -150,9 +150,10 @@ describe("GET /v1/cards/{card_id}/fair-price", () => {
 		expect(viaGet).toEqual(viaPost);
 	});
 
-	it("answers a dated request, cacheable for an hour", async () => {
+	it("answers a dated request, cacheable for a minute with an ETag naming version, card and date", async () => {
 		const res = await api(`/v1/cards/${PIKACHU}/fair-price?date=2026-01-31`);
-		expect(res.headers.get("cache-control")).toBe("private, max-age=3600");
+		expect(res.headers.get("cache-control")).toBe("private, max-age=60");
+		expect(res.headers.get("etag")).toBe(`"${version}:${PIKACHU}:2026-01-31"`);
 		expectMatches(await readJson(res, FairPrice), PIKACHU, sampleSeries(PIKACHU).dates.indexOf("2026-01-31"));
 	});
 

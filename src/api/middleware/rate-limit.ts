@@ -90,6 +90,7 @@ export const rateLimit = (options: { limiterFor?: LimiterFor; cost?: number } = 
 			});
 		}
 		setHeaders(c, result, windowSeconds);
+		c.set("rateLimitRemaining", result.remaining);
 		if (!result.allowed) {
 			emptyUntil.set(key.id, Date.now() + result.retryAfterSeconds * 1000);
 			throw tooMany(result.retryAfterSeconds);

@@ -94,7 +94,8 @@ cardRoutes.openapi(
 				errors: [{ location: "query.from", message: `must not be after to (${to})` }],
 			});
 		}
-		const { champion, series } = await requireCard(c.env, c.get("config"), card_id);
+		const { champion, series } = await requireCard(c.env, c.get("config"), card_id, (p) => c.executionCtx.waitUntil(p));
+		c.set("modelVersion", champion.version);
 		const points = [];
 		for (let i = 0; i < series.dates.length; i++) {
 			const date = series.dates[i] as string;

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
-import { fairPrice } from "../../lib/fair-price-service";
+import { fairPriceEtag, memoFairPrice, requireChampion } from "../../lib/fair-price-service";
 import { createApp } from "../app";
 import { problemBody, toApiError, validationError } from "../problem";
 import { CardIdParam } from "../schemas/cards";
@@ -27,7 +27,7 @@ fairPriceRoutes.openapi(
 	}),
 	async (c) => {
 		const { card_id, date } = c.req.valid("json");
-		return c.json(await fairPrice(c.env, c.get("config"), card_id, date), 200);
+		return c.json(await answer(c, card_id, date), 200);
 	},
 );
 
@@ -39,17 +39,26 @@ fairPriceRoutes.openapi(
 		summary: "Fair price and signal of a card (cacheable GET)",
 		request: { params: CardIdParam, query: FairPriceQuery },
 		responses: {
-			200: { description: "The card's fair value and signal", content: { "application/json": { schema: FairPrice } } },
+			200: {
+				description: "The card's fair value and signal, with an ETag",
+				content: { "application/json": { schema: FairPrice } },
+			},
+			304: { description: "Not modified: the If-None-Match ETag still names this answer" },
 			...problemResponses(404, 422, 503),
 		},
 	}),
 	async (c) => {
 		const { card_id } = c.req.valid("param");
 		const { date } = c.req.valid("query");
-		const result = await fairPrice(c.env, c.get("config"), card_id, date);
-		// A dated answer never changes under one model version; the latest one moves with promotions.
-		c.header("Cache-Control", date ? "private, max-age=3600" : "private, max-age=60");
-		return c.json(result, 200);
+		// The answer depends only on model version, card and date, so the ETag is known before any
+		// card is read; clients revalidate after a minute and a promotion changes every ETag.
+		const champion = await requireChampion(c.env, c.get("config"));
+		const etag = fairPriceEtag(champion.version, card_id, date);
+		c.header("ETag", etag);
+		c.header("Cache-Control", "private, max-age=60");
+		c.set("modelVersion", champion.version);
+		if (matchesEtag(c.req.header("If-None-Match"), etag)) return c.body(null, 304);
+		return c.json(await answer(c, card_id, date), 200);
 	},
 );
 
@@ -76,11 +85,29 @@ fairPriceRoutes.openapi(
 	},
 );
 
+/** One fair price through the Cache API memo, noting the outcome for the request log. */
+export async function answer(c: Context<AppEnv>, cardId: string, date: string | undefined) {
+	const { result, cache } = await memoFairPrice(c.env, c.get("config"), cardId, date, (p) =>
+		c.executionCtx.waitUntil(p),
+	);
+	// A batch is a hit only if every item was.
+	c.set("cache", c.get("cache") === "miss" ? "miss" : cache);
+	c.set("modelVersion", result.model_version);
+	return result;
+}
+
+/** RFC 9110 If-None-Match: `*` or a list of (possibly weak) entity tags. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+	if (!header) return false;
+	if (header.trim() === "*") return true;
+	return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
+}
+
 async function batchItem(c: Context<AppEnv>, item: unknown, index: number) {
 	try {
 		const parsed = FairPriceRequest.safeParse(item);
 		if (!parsed.success) throw validationError(parsed.error, `body.items.${index}`);
-		const result = await fairPrice(c.env, c.get("config"), parsed.data.card_id, parsed.data.date);
+		const result = await answer(c, parsed.data.card_id, parsed.data.date);
 		return { index, status: 200 as const, result };
 	} catch (error) {
 		const apiError = toApiError(error);

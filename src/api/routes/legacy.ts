@@ -1,11 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import { listCardIds } from "../../db/catalogue";
-import { fairPrice, requireChampion } from "../../lib/fair-price-service";
+import { requireChampion } from "../../lib/fair-price-service";
 import { modelStore } from "../../lib/model-store";
 import { createApp } from "../app";
 import { problemResponses } from "../schemas/common";
 import { FairPriceRequest } from "../schemas/fair-price";
 import { LegacyCards, LegacyFairPrice, LegacyHealth } from "../schemas/health";
+import { answer } from "./fair-price";
 
 /**
  * The original FastAPI routes, kept for their clients with the original field names.
@@ -33,7 +34,7 @@ legacyRoutes.openapi(
 	}),
 	async (c) => {
 		const { card_id, date } = c.req.valid("json");
-		const { model_version: _version, ...result } = await fairPrice(c.env, c.get("config"), card_id, date);
+		const { model_version: _version, ...result } = await answer(c, card_id, date);
 		c.header("Deprecation", "true");
 		c.header("Link", '</v1/fair-price>; rel="successor-version"');
 		return c.json(result, 200);

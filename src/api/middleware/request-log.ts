@@ -1,0 +1,46 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../../context";
+
+/** The fields of the one structured log line written per request. */
+export type RequestLogLine = {
+	level: "info" | "warn" | "error";
+	msg: "request";
+	request_id: string;
+	key_id: string | null;
+	method: string;
+	route: string;
+	path: string;
+	status: number;
+	latency_ms: number;
+	cache: "hit" | "miss" | null;
+	model_version: string | null;
+	ratelimit_remaining: number | null;
+};
+
+/**
+ * Writes one JSON line per request for `wrangler tail --format json` and Workers Logs: request
+ * id, key id (never the key), matched route, status, latency, cache outcome, model version and
+ * rate-limit remaining. Nothing from headers or bodies is logged.
+ */
+export const requestLog = (options: { write?: (line: RequestLogLine) => void } = {}) => {
+	const write = options.write ?? ((line: RequestLogLine) => console.log(JSON.stringify(line)));
+	return createMiddleware<AppEnv>(async function requestLog(c, next) {
+		const started = Date.now();
+		await next();
+		const status = c.res.status;
+		write({
+			level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
+			msg: "request",
+			request_id: c.get("requestId"),
+			key_id: c.get("apiKey")?.id ?? null,
+			method: c.req.method,
+			route: c.req.routePath,
+			path: c.req.path,
+			status,
+			latency_ms: Date.now() - started,
+			cache: c.get("cache") ?? null,
+			model_version: c.get("modelVersion") ?? null,
+			ratelimit_remaining: c.get("rateLimitRemaining") ?? null,
+		});
+	});
+};

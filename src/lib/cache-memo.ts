@@ -1,0 +1,71 @@
+/**
+ * The one Cache API helper. Values are JSON, stored under synthetic URLs that carry the model
+ * version in their key (so promoting a model is the purge), only successes are stored, and the
+ * put runs after the response (`waitUntil`). The Cache API is per data centre and does nothing
+ * on *.workers.dev: there, every lookup is a miss and the answer is computed as usual.
+ */
+
+/** Whether a lookup was answered from the cache. */
+export type CacheOutcome = "hit" | "miss";
+
+const CACHE_ORIGIN = "https://cache.pokewatch.internal";
+
+type Counter = { hits: number; misses: number };
+const counters = new Map<string, Counter>();
+const startedAt = new Date().toISOString();
+
+function count(namespace: string, outcome: CacheOutcome) {
+	let counter = counters.get(namespace);
+	if (!counter) {
+		counter = { hits: 0, misses: 0 };
+		counters.set(namespace, counter);
+	}
+	if (outcome === "hit") counter.hits++;
+	else counter.misses++;
+}
+
+/** This isolate's hit and miss counts per namespace, since it started. */
+export function cacheStats() {
+	const namespaces: Record<string, Counter & { hit_rate: number | null }> = {};
+	for (const [name, { hits, misses }] of counters) {
+		namespaces[name] = { hits, misses, hit_rate: hits + misses === 0 ? null : hits / (hits + misses) };
+	}
+	return { isolate_started_at: startedAt, namespaces };
+}
+
+/** Forgets the counters (tests). */
+export const resetCacheStats = () => counters.clear();
+
+/** The synthetic URL of a memo entry. */
+export const memoUrl = (namespace: string, key: string) =>
+	`${CACHE_ORIGIN}/${encodeURIComponent(namespace)}/${key.split("/").map(encodeURIComponent).join("/")}`;
+
+/**
+ * Returns the cached value of `namespace/key`, or computes it with `fn` and stores it for
+ * `ttlSeconds` after the response. A thrown error or a null value is never stored. A broken
+ * cache never fails the request: it counts as a miss.
+ */
+export async function memo<T>(
+	waitUntil: (promise: Promise<unknown>) => void,
+	namespace: string,
+	key: string,
+	ttlSeconds: number,
+	fn: () => Promise<T>,
+): Promise<{ value: T; cache: CacheOutcome }> {
+	const url = memoUrl(namespace, key);
+	const cache = caches.default;
+	const cached = await cache.match(url).catch(() => undefined);
+	if (cached) {
+		count(namespace, "hit");
+		return { value: (await cached.json()) as T, cache: "hit" };
+	}
+	count(namespace, "miss");
+	const value = await fn();
+	if (value !== null && value !== undefined) {
+		const response = new Response(JSON.stringify(value), {
+			headers: { "Content-Type": "application/json", "Cache-Control": `public, max-age=${ttlSeconds}` },
+		});
+		waitUntil(cache.put(url, response).catch(() => undefined));
+	}
+	return { value, cache: "miss" };
+}
