@@ -91,7 +91,13 @@ function printTable(records: KeyRecord[]) {
 	]);
 	const header = ["ID", "NAME", "PREFIX", "SCOPES", "CREATED", "EXPIRES", "LAST USED", "STATUS"];
 	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
-	for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i] as number)).join("  "));
+	for (const row of [header, ...rows])
+		console.log(
+			row
+				.map((cell, i) => cell.padEnd(widths[i] as number))
+				.join("  ")
+				.trimEnd(),
+		);
 	if (rows.length === 0) console.log("(no keys)");
 }
 
@@ -170,7 +176,7 @@ async function main(): Promise<number> {
 				if (!Number.isFinite(hours) || hours < 0) throw new UsageError(`--grace-hours must be a number >= 0`);
 				const rotated = await store.rotate(arg, keyEnv, hours * 3600);
 				if (!rotated) {
-					console.error(`no usable key with id ${arg}`);
+					console.error(`no usable key with id ${arg} (unknown, revoked, expired or already rotated)`);
 					return 1;
 				}
 				if (values.json)

@@ -134,11 +134,13 @@ export class KeyStore {
 
 	/**
 	 * Issues a replacement with the same name, scopes and limits; the old key stays valid until
-	 * `graceSeconds` from now. Returns null when there is no usable key with this id.
+	 * `graceSeconds` from now. Returns null when there is no usable key with this id (unknown,
+	 * revoked, expired, or already rotated).
 	 */
 	async rotate(id: string, env: KeyEnv, graceSeconds: number, now = new Date()) {
 		const found = await this.findById(id);
-		if (!found || recordState(found.record, now)) return null;
+		// A key already being rotated is not rotated again: its successor is the one to rotate.
+		if (!found || recordState(found.record, now) || found.record.rotated_to) return null;
 		const old = found.record;
 		const created = await this.create(
 			{

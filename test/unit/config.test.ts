@@ -64,3 +64,69 @@ describe("getConfig", () => {
 		expect(message).toContain("CARD_MEMO_ENTRIES");
 	});
 });
+
+describe("getConfig: access control", () => {
+	it("defaults the access-control vars when they are unset", () => {
+		const unset = Object.fromEntries(
+			[
+				"AUTH_ENABLED",
+				"KEY_CACHE_SECONDS",
+				"RATE_LIMIT_PER_MINUTE",
+				"RATE_LIMIT_BURST",
+				"RATE_LIMIT_ON_ERROR",
+				"RATE_LIMIT_TIMEOUT_MS",
+				"CORS_ORIGINS",
+				"KEY_ROTATION_GRACE_HOURS",
+			].map((name) => [name, undefined]),
+		);
+		expect(getConfig(withVars(unset))).toMatchObject({
+			AUTH_ENABLED: true,
+			KEY_CACHE_SECONDS: 30,
+			RATE_LIMIT_PER_MINUTE: 60,
+			RATE_LIMIT_BURST: 10,
+			RATE_LIMIT_ON_ERROR: "closed",
+			RATE_LIMIT_TIMEOUT_MS: 250,
+			CORS_ORIGINS: [],
+			KEY_ROTATION_GRACE_HOURS: 24,
+		});
+	});
+
+	it("parses the CORS allowlist", () => {
+		expect(getConfig(withVars({ CORS_ORIGINS: " https://a.example , http://localhost:8787,," })).CORS_ORIGINS).toEqual([
+			"https://a.example",
+			"http://localhost:8787",
+		]);
+	});
+
+	it("allows AUTH_ENABLED=false outside production only", () => {
+		expect(getConfig(withVars({ AUTH_ENABLED: "false" })).AUTH_ENABLED).toBe(false);
+		expect(
+			getConfig(withVars({ AUTH_ENABLED: "false", ENVIRONMENT: "development", CORS_ORIGINS: "*" })).AUTH_ENABLED,
+		).toBe(false);
+		expect(configError({ AUTH_ENABLED: "false", ENVIRONMENT: "production" }).message).toContain(
+			"AUTH_ENABLED: cannot be false in production",
+		);
+		expect(configError({ AUTH_ENABLED: "no" }).message).toContain("AUTH_ENABLED");
+	});
+
+	it('allows CORS_ORIGINS="*" in development only', () => {
+		expect(getConfig(withVars({ ENVIRONMENT: "development", CORS_ORIGINS: "*" })).CORS_ORIGINS).toEqual(["*"]);
+		for (const ENVIRONMENT of ["test", "staging", "production"])
+			expect(configError({ ENVIRONMENT, CORS_ORIGINS: "https://a.example,*" }).message).toContain(
+				'CORS_ORIGINS: "*" is allowed only in development',
+			);
+	});
+
+	it("refuses CORS entries that are not origins", () => {
+		for (const bad of ["https://a.example/path", "a.example", "ftp://a.example", "https://a.example/"])
+			expect(configError({ CORS_ORIGINS: bad }).message, bad).toContain("CORS_ORIGINS");
+	});
+
+	it("caps the key cache at 30 s and refuses bad rate-limit settings", () => {
+		expect(configError({ KEY_CACHE_SECONDS: "31" }).message).toContain("KEY_CACHE_SECONDS");
+		expect(configError({ RATE_LIMIT_ON_ERROR: "maybe" }).message).toContain("RATE_LIMIT_ON_ERROR");
+		expect(configError({ RATE_LIMIT_BURST: "0" }).message).toContain("RATE_LIMIT_BURST");
+		expect(configError({ RATE_LIMIT_PER_MINUTE: "1.5" }).message).toContain("RATE_LIMIT_PER_MINUTE");
+		expect(configError({ RATE_LIMIT_TIMEOUT_MS: "0" }).message).toContain("RATE_LIMIT_TIMEOUT_MS");
+	});
+});

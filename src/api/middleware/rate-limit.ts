@@ -4,6 +4,7 @@ import type { AppEnv } from "../../context";
 import type { BucketLimits, RateLimiterClient, TakeResult } from "../../durable-objects/rate-limiter";
 import { ApiError } from "../../errors";
 import { KeyStore } from "../../lib/key-store";
+import { Lru } from "../../lib/lru";
 
 /** Finds the rate limiter of a key: by default its own Durable Object, addressed by key id. */
 export type LimiterFor = (env: Env, keyId: string) => RateLimiterClient;
@@ -12,7 +13,8 @@ const durableObjectLimiter: LimiterFor = (env, keyId) => env.RATE_LIMITER.get(en
 
 // Keys known to be empty, and until when: refused inside the isolate without a Durable Object
 // call. This only ever refuses, so it can never let more than the burst through.
-const emptyUntil = new Map<string, number>();
+// Bounded, so keys that never come back cannot grow it.
+const emptyUntil = new Lru<string, number>(10_000);
 
 /** Forgets the isolate's known-empty keys (tests). */
 export const forgetEmptyKeys = () => emptyUntil.clear();

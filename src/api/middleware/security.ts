@@ -1,6 +1,8 @@
+import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
+import type { Config } from "../../config";
 import type { AppEnv } from "../../context";
 import { DOCS_CSP } from "../routes/docs";
 
@@ -25,24 +27,35 @@ export const securityHeaders = () =>
 		c.res.headers.set("Content-Security-Policy", c.req.path === "/docs" ? DOCS_CSP : API_CSP);
 	});
 
-/** CORS with the CORS_ORIGINS allowlist ("*" only in development, enforced by config). */
-export const corsPolicy = () =>
-	createMiddleware<AppEnv>(async function corsPolicy(c, next) {
-		const allowed = c.get("config").CORS_ORIGINS;
-		return cors({
-			origin: (origin) => (allowed.includes("*") ? origin || "*" : allowed.includes(origin) ? origin : null),
-			allowMethods: ["GET", "HEAD", "POST", "DELETE", "OPTIONS"],
-			allowHeaders: ["Content-Type", "X-API-Key", "Authorization", "X-Request-ID", "If-None-Match"],
-			exposeHeaders: [
-				"X-Request-ID",
-				"RateLimit",
-				"RateLimit-Policy",
-				"X-RateLimit-Limit",
-				"X-RateLimit-Remaining",
-				"X-RateLimit-Reset",
-				"Retry-After",
-				"ETag",
-			],
-			maxAge: 600,
-		})(c, next);
+/** Hono's CORS middleware for one configuration, built once per isolate. */
+const corsFor = (allowed: readonly string[]) =>
+	cors({
+		origin: (origin) => (allowed.includes("*") ? origin || "*" : allowed.includes(origin) ? origin : null),
+		allowMethods: ["GET", "HEAD", "POST", "DELETE", "OPTIONS"],
+		allowHeaders: ["Content-Type", "X-API-Key", "Authorization", "X-Request-ID", "If-None-Match"],
+		exposeHeaders: [
+			"X-Request-ID",
+			"RateLimit",
+			"RateLimit-Policy",
+			"X-RateLimit-Limit",
+			"X-RateLimit-Remaining",
+			"X-RateLimit-Reset",
+			"Retry-After",
+			"ETag",
+		],
+		maxAge: 600,
 	});
+
+/** CORS with the CORS_ORIGINS allowlist ("*" only in development, enforced by config). */
+export const corsPolicy = () => {
+	const built = new WeakMap<Config, MiddlewareHandler>();
+	return createMiddleware<AppEnv>(async function corsPolicy(c, next) {
+		const config = c.get("config");
+		let handler = built.get(config);
+		if (!handler) {
+			handler = corsFor(config.CORS_ORIGINS);
+			built.set(config, handler);
+		}
+		return handler(c, next);
+	});
+};

@@ -128,7 +128,11 @@ adminKeyRoutes.openapi(
 		const config = c.get("config");
 		const hours = body.grace_hours ?? config.KEY_ROTATION_GRACE_HOURS;
 		const rotated = await new KeyStore(c.env.API_KEYS).rotate(id, keyEnvFor(config.ENVIRONMENT), hours * 3600);
-		if (!rotated) throw notFound(id);
+		if (!rotated)
+			throw new ApiError(
+				"not_found",
+				`No usable API key with id ${id} (unknown, revoked, expired or already rotated).`,
+			);
 		forgetValidatedKeys();
 		c.header("Cache-Control", "no-store");
 		return c.json({ key: rotated.key, info: keyInfo(rotated.record), previous: keyInfo(rotated.previous) }, 201);
