@@ -56,8 +56,15 @@ export class ModelStore {
 		const hit = this.#cards.get(key);
 		if (hit) return hit;
 		const load = waitUntil
-			? memo(waitUntil, "card", `${version}/${cardId}`, CARD_TTL_SECONDS, () =>
-					loadCard(stores.ARCHIVE, version, cardId),
+			? memo(
+					waitUntil,
+					"card",
+					`${version}/${cardId}`,
+					CARD_TTL_SECONDS,
+					() => loadCard(stores.ARCHIVE, version, cardId),
+					{
+						inIsolate: false,
+					},
 				).then((m) => m.value)
 			: loadCard(stores.ARCHIVE, version, cardId);
 		this.#cards.set(key, load);

@@ -47,3 +47,27 @@ describe("memo", () => {
 		expect(await caches.default.match(memoUrl("unit", "v1/card-d/latest"))).toBeUndefined();
 	});
 });
+
+describe("memo's isolate layer", () => {
+	it("answers a repeat from the isolate even when the Cache API entry is gone", async () => {
+		const { waitUntil, settle } = deferrals();
+		await memo(waitUntil, "unit", "v1/card-e/latest", 60, async () => "kept");
+		await settle();
+		await caches.default.delete(memoUrl("unit", "v1/card-e/latest"));
+		expect(await memo(waitUntil, "unit", "v1/card-e/latest", 60, async () => "recomputed")).toEqual({
+			value: "kept",
+			cache: "hit",
+		});
+	});
+
+	it("skips the isolate layer when asked, so the caller's own memory is not doubled", async () => {
+		const { waitUntil, settle } = deferrals();
+		await memo(waitUntil, "unit", "v1/card-f/latest", 60, async () => "one", { inIsolate: false });
+		await settle();
+		await caches.default.delete(memoUrl("unit", "v1/card-f/latest"));
+		expect(await memo(waitUntil, "unit", "v1/card-f/latest", 60, async () => "two", { inIsolate: false })).toEqual({
+			value: "two",
+			cache: "miss",
+		});
+	});
+});
