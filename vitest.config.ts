@@ -5,7 +5,7 @@ export default defineConfig(async () => {
 	const migrations = await readD1Migrations("./migrations");
 	return {
 		plugins: [
-			cloudflareTest({
+			cloudflareTest(async ({ inject }) => ({
 				wrangler: { configPath: "./wrangler.toml" },
 				miniflare: {
 					// Test-only bindings: the migrations for the setup file, and no champion memo so a
@@ -15,13 +15,50 @@ export default defineConfig(async () => {
 						ENVIRONMENT: "test",
 						MODEL_REFRESH_SECONDS: "0",
 						CORS_ORIGINS: "https://app.pokewatch.test",
+						// The pipeline: the fake Price Tracker server started by test/setup/price-tracker-server.ts,
+						// short windows and backoffs so runs on small hand-made data stay fast, and shards of six
+						// cards so the sample run fans out.
+						PRICE_TRACKER_BASE_URL: `http://127.0.0.1:${inject("priceTrackerPort")}/api/v2`,
+						PRICE_TRACKER_API_KEY: "ppt_test_suite",
+						PRICE_TRACKER_BACKOFF_MS: "5",
+						PIPELINE_SHARD_CARDS: "6",
+						BACKTEST_SELECTION_DAYS: "40",
+						BACKTEST_VALIDATION_DAYS: "30",
+						DRIFT_RECENT_DAYS: "14",
+						DRIFT_REFERENCE_DAYS: "30",
 					},
 				},
-			}),
+			})),
 		],
 		test: {
 			setupFiles: ["./test/setup/apply-migrations.ts"],
+			globalSetup: ["./test/setup/price-tracker-server.ts"],
 			include: ["test/**/*.test.ts"],
+			// Everything in workerd, except the operator CLIs' tests, which spawn Node, and the dashboard's
+			// end-to-end test, which drives headless Chromium against the Worker (skipped without Chromium).
+			projects: [
+				{ extends: true, test: { name: "workers", exclude: ["test/scripts/**", "test/e2e/**", "**/node_modules/**"] } },
+				{
+					extends: false,
+					test: {
+						name: "scripts",
+						environment: "node",
+						include: ["test/scripts/**/*.test.ts"],
+						testTimeout: 60_000,
+						hookTimeout: 60_000,
+					},
+				},
+				{
+					extends: false,
+					test: {
+						name: "e2e",
+						environment: "node",
+						include: ["test/e2e/**/*.test.ts"],
+						testTimeout: 60_000,
+						hookTimeout: 60_000,
+					},
+				},
+			],
 		},
 	};
 });

@@ -1,62 +1,76 @@
 /**
- * `npm start`: the local main job. Applies D1 migrations, builds and promotes a model from the
- * shipped sample, then serves the Worker on http://localhost:$PORT (default 8787) with state
- * persisted under .wrangler/. Safe to re-run: every step is idempotent.
+ * `npm start`: the local main job. Applies D1 migrations, ensures the local admin key, serves the
+ * Worker on http://localhost:$PORT (default 8787) with state persisted under .wrangler/, and,
+ * while no model is promoted, builds the first one through the pipeline on the shipped sample.
+ * Safe to re-run: a completed run for the same date, source and code version is reused.
  */
-import { spawn } from "node:child_process";
 import { getPlatformProxy } from "wrangler";
-import { getConfig } from "../src/config";
-import { buildModel } from "./build-model";
+import { Api, describeProblem, localPort, type UsageError } from "./lib/api-client";
 import { ensureDevKey } from "./lib/dev-key";
-import { bin, childEnv, ROOT, run } from "./lib/local";
+import { bin, run } from "./lib/local";
+import { ensureSample, followRun, startRun, summarise } from "./lib/pipeline-client";
+import { startWranglerDev } from "./lib/wrangler-dev";
 
-const port = Number(process.env.PORT ?? 8787);
-if (!Number.isInteger(port) || port < 1 || port > 65535) {
-	console.error(`PORT must be a TCP port number, got "${process.env.PORT}"`);
+let port: number;
+try {
+	port = localPort();
+} catch (error) {
+	console.error((error as UsageError).message);
 	process.exit(2);
 }
 
-console.log("1/3 applying D1 migrations (local)…");
+console.log("1/4 applying D1 migrations (local)…");
 await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"], { quiet: true });
 
-console.log("2/3 building the model from data/sample/card_prices.csv…");
+// The dev key is written through the local state before wrangler dev holds it.
+console.log("2/4 ensuring the local admin API key…");
 const platform = await getPlatformProxy<Env>({ persist: true });
-const config = getConfig(platform.env);
-const model = await buildModel(platform.env, config);
-const devKey = await ensureDevKey(platform.env.API_KEYS);
-await platform.dispose();
-console.log(
-	`    model ${model.version}: ${model.cards} cards, ${model.rows} prices up to ${model.data_as_of}` +
-		`${model.created ? "" : " (already built)"}, champion`,
-);
+const devKey = await ensureDevKey(platform.env.API_KEYS).finally(() => platform.dispose());
 
-console.log(`3/3 starting the Worker on http://localhost:${port} …`);
-const dev = spawn(bin("wrangler"), ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled"], {
-	cwd: ROOT,
-	env: childEnv(),
-	stdio: ["inherit", "pipe", "inherit"],
-});
-dev.stdout.pipe(process.stdout);
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
-dev.on("exit", (code) => process.exit(code ?? 0));
+console.log(`3/4 starting the Worker on http://localhost:${port} …`);
+const dev = await startWranglerDev(port, { output: "inherit", args: ["--test-scheduled"] });
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+	process.on(signal, () => {
+		void dev.stop().then(() => process.exit(0));
+	});
+dev.child.on("exit", (code) => process.exit(code ?? 0));
 
-const base = `http://localhost:${port}`;
-for (let attempt = 0; attempt < 240; attempt++) {
+const api = new Api({ base: dev.base, key: devKey.key, label: "local" });
+const health = await api.request<{ model_version?: string }>("GET", "/v1/health");
+if (health.status === 200) {
+	console.log(`4/4 model ${health.body.model_version} is serving (npm run pipeline builds a new one).`);
+} else {
+	console.log("4/4 no model is serving yet: building one through the pipeline on data/sample/card_prices.csv…");
 	try {
-		const res = await fetch(`${base}/v1/health`);
-		if (res.ok) break;
-	} catch {
-		// not listening yet
+		if ((await ensureSample(api)) === "uploaded") console.log("  uploaded the shipped sample");
+		const { id, reused } = await startRun(api, { source: "sample", trigger: "start" });
+		console.log(`  run ${id}${reused ? " (reused)" : ""}:`);
+		const result = await followRun(api, id, (line) => console.log(`  ${line}`), 500);
+		console.log(summarise(result).replace(/^/gm, "  "));
+		if (result.status !== "complete") {
+			console.error("The first model could not be built; the Worker keeps running so you can look (GET /v1/runs).");
+		} else {
+			// Wait until the Worker serves the new champion (isolates notice within a second).
+			console.log("  waiting for the Worker to serve it…");
+			for (let i = 0; i < 90; i++) {
+				const now = await api.request<{ model_version?: string }>("GET", "/v1/health");
+				if (now.status === 200 && now.body.model_version === result.model_version) break;
+				await new Promise((r) => setTimeout(r, 1000));
+			}
+		}
+	} catch (error) {
+		console.error(`The first model could not be built: ${(error as Error).message}`);
+		const runs = await api.request("GET", "/v1/runs?limit=1");
+		if (runs.status !== 200) console.error(describeProblem(runs));
 	}
-	await new Promise((r) => setTimeout(r, 500));
 }
 
 console.log(`
-PokeWatch is running on ${base}  (docs: ${base}/docs)
+PokeWatch is running on ${dev.base}  (docs: ${dev.base}/docs)
 
 Your local admin API key${devKey.created ? " (new)" : ""}: ${devKey.key}
   (kept in .wrangler/pokewatch-dev-key; set POKEWATCH_DEV_KEY to choose your own)
 
 Try it:
-  curl -X POST ${base}/v1/fair-price -H 'content-type: application/json' -H 'x-api-key: ${devKey.key}' -d '{"card_id":"sv03-223-charizard-ex"}'
+  curl -X POST ${dev.base}/v1/fair-price -H 'content-type: application/json' -H 'x-api-key: ${devKey.key}' -d '{"card_id":"sv03-223-charizard-ex"}'
 `);

@@ -13,6 +13,19 @@ const positiveInt = (name: string, max: number) =>
 		.min(1, `${name} must be at least 1`)
 		.max(max, `${name} must be at most ${max}`);
 
+const share = (name: string) =>
+	z.coerce
+		.number({ error: `${name} must be a number` })
+		.min(0, `${name} must be at least 0`)
+		.max(1, `${name} must be at most 1`);
+
+const count = (name: string, max: number) =>
+	z.coerce
+		.number({ error: `${name} must be a number` })
+		.int(`${name} must be a whole number`)
+		.min(0, `${name} must be at least 0`)
+		.max(max, `${name} must be at most ${max}`);
+
 const flag = (name: string) =>
 	z.enum(["true", "false"], { error: `${name} must be "true" or "false"` }).transform((v) => v === "true");
 
@@ -46,6 +59,47 @@ export const Config = z
 					.map((o) => o.trim())
 					.filter(Boolean),
 			),
+		/** Where the nightly cron's prices come from: the shipped sample replayed, or the Price Tracker API. */
+		PIPELINE_SOURCE: z
+			.enum(["sample", "live"], { error: 'PIPELINE_SOURCE must be "sample" or "live"' })
+			.default("sample"),
+		/** Cards per pipeline shard: each shard is collected, featurised, trained and published in its own steps. */
+		PIPELINE_SHARD_CARDS: positiveInt("PIPELINE_SHARD_CARDS", 100_000).default(250),
+		PRICE_TRACKER_BASE_URL: z
+			.url({ protocol: /^https?$/, error: "PRICE_TRACKER_BASE_URL must be an http(s) URL" })
+			.default("https://www.pokemonpricetracker.com/api/v2")
+			.transform((u) => u.replace(/\/+$/, "")),
+		/** Secret. Needed only by `live` runs (a live run without it fails at once, without retrying). */
+		PRICE_TRACKER_API_KEY: z.string().trim().min(1).optional(),
+		/** Days of history asked for per card (`days=`). */
+		PRICE_TRACKER_HISTORY_DAYS: positiveInt("PRICE_TRACKER_HISTORY_DAYS", 3650).default(180),
+		PRICE_TRACKER_TIMEOUT_MS: positiveInt("PRICE_TRACKER_TIMEOUT_MS", 120_000).default(15_000),
+		/** Retries per card after a 429, a 5xx, a timeout or a malformed body. */
+		PRICE_TRACKER_MAX_RETRIES: count("PRICE_TRACKER_MAX_RETRIES", 10).default(3),
+		/** First backoff after a 5xx or a timeout; doubles with each retry. */
+		PRICE_TRACKER_BACKOFF_MS: positiveInt("PRICE_TRACKER_BACKOFF_MS", 60_000).default(1000),
+		/** The longest a 429's Retry-After is honoured; a longer wait fails the card instead. */
+		PRICE_TRACKER_MAX_WAIT_SECONDS: count("PRICE_TRACKER_MAX_WAIT_SECONDS", 600).default(65),
+		/** Stop asking once X-RateLimit-Daily-Remaining is at or below this; the rest of the cards are skipped. */
+		PRICE_TRACKER_DAILY_RESERVE: count("PRICE_TRACKER_DAILY_RESERVE", 1_000_000).default(5),
+		/** A run fails when more than this share of the card universe could not be collected. */
+		COLLECT_MAX_FAILURE_SHARE: share("COLLECT_MAX_FAILURE_SHARE").default(0.2),
+		/** Days of the selection window (candidates are chosen there) and of the later validation window. */
+		BACKTEST_SELECTION_DAYS: positiveInt("BACKTEST_SELECTION_DAYS", 3650).default(120),
+		BACKTEST_VALIDATION_DAYS: positiveInt("BACKTEST_VALIDATION_DAYS", 3650).default(60),
+		/** An alert is right when the price moves by HORIZON_MOVE within HORIZON_DAYS. */
+		HORIZON_DAYS: positiveInt("HORIZON_DAYS", 365).default(14),
+		HORIZON_MOVE: fraction("HORIZON_MOVE").default(0.05),
+		/** The least share of BUY+SELL signals a candidate must give to be eligible as champion. */
+		SIGNAL_RATE_FLOOR: share("SIGNAL_RATE_FLOOR").default(0.05),
+		/** The validation gate. */
+		GATE_MAX_MAPE: z.coerce.number({ error: "GATE_MAX_MAPE must be a number" }).positive().default(0.15),
+		GATE_MIN_COVERAGE: share("GATE_MIN_COVERAGE").default(0.9),
+		/** Drift: the last DRIFT_RECENT_DAYS of daily returns against the DRIFT_REFERENCE_DAYS before them. */
+		DRIFT_RECENT_DAYS: positiveInt("DRIFT_RECENT_DAYS", 3650).default(30),
+		DRIFT_REFERENCE_DAYS: positiveInt("DRIFT_REFERENCE_DAYS", 3650).default(90),
+		DRIFT_PSI_THRESHOLD: z.coerce.number({ error: "DRIFT_PSI_THRESHOLD must be a number" }).positive().default(0.25),
+		DRIFT_KS_THRESHOLD: fraction("DRIFT_KS_THRESHOLD").default(0.2),
 		/** Hours a rotated key keeps working. */
 		KEY_ROTATION_GRACE_HOURS: z.coerce
 			.number()

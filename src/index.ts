@@ -8,13 +8,18 @@ import { rateLimit } from "./api/middleware/rate-limit";
 import { requestLog } from "./api/middleware/request-log";
 import { corsPolicy, securityHeaders } from "./api/middleware/security";
 import { renderProblem, toApiError } from "./api/problem";
+import { adminImportRoutes } from "./api/routes/admin-imports";
 import { adminKeyRoutes } from "./api/routes/admin-keys";
+import { adminModelRoutes } from "./api/routes/admin-models";
+import { adminRunRoutes } from "./api/routes/admin-runs";
 import { adminStatsRoutes } from "./api/routes/admin-stats";
 import { cardRoutes } from "./api/routes/cards";
 import { mountDocs } from "./api/routes/docs";
 import { fairPriceRoutes } from "./api/routes/fair-price";
 import { healthRoutes } from "./api/routes/health";
 import { legacyRoutes } from "./api/routes/legacy";
+import { modelRoutes } from "./api/routes/models";
+import { runRoutes } from "./api/routes/runs";
 import { signalRoutes } from "./api/routes/signals";
 import { ApiError } from "./errors";
 import { scheduled } from "./pipeline/schedule";
@@ -55,7 +60,12 @@ app.route("/", fairPriceRoutes);
 app.route("/", cardRoutes);
 app.route("/", signalRoutes);
 app.route("/", legacyRoutes);
+app.route("/", runRoutes);
+app.route("/", modelRoutes);
 app.route("/", adminKeyRoutes);
+app.route("/", adminRunRoutes);
+app.route("/", adminModelRoutes);
+app.route("/", adminImportRoutes);
 app.route("/", adminStatsRoutes);
 mountDocs(app);
 
@@ -64,7 +74,8 @@ app.notFound((c) =>
 );
 app.onError((error, c) => {
 	const apiError = toApiError(error);
-	if (apiError.status >= 500) {
+	// Expected 5xx answers (no model yet, limiter down) are in the request log; only faults get a trace.
+	if (apiError.code === "internal") {
 		console.error(
 			JSON.stringify({
 				level: "error",

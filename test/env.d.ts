@@ -9,3 +9,10 @@ declare module "*.csv?raw" {
 	const text: string;
 	export default text;
 }
+
+declare namespace Cloudflare {
+	interface Env {
+		/** The Price Tracker API key (a secret; the tests set it to the fake server's suite key). */
+		PRICE_TRACKER_API_KEY?: string;
+	}
+}

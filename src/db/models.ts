@@ -1,4 +1,4 @@
-import type { ModelSpec } from "../model/fair-value";
+import { ModelSpec } from "../model/fair-value";
 
 /** A row of `model_versions`, with its params parsed. */
 export type ModelVersion = {
@@ -13,13 +13,15 @@ export type ModelVersion = {
 	data_as_of: string;
 	source: string;
 	created_at: string;
+	/** The pipeline run that built it (null for versions built before the pipeline). */
+	run_id?: string | null;
 };
 
 type ModelVersionRow = Omit<ModelVersion, "spec"> & { params: string; estimator: string };
 
 const fromRow = ({ params, estimator: _estimator, ...row }: ModelVersionRow): ModelVersion => ({
 	...row,
-	spec: JSON.parse(params) as ModelSpec,
+	spec: ModelSpec.parse(JSON.parse(params)),
 });
 
 /** The version the `champion` alias names, or null while none is promoted. */
@@ -69,11 +71,16 @@ export function markReady(db: D1Database, version: string): D1PreparedStatement 
 }
 
 /**
- * Points `alias` at a ready version in one statement (a single D1 write is atomic), keeping the
- * version it replaced in `previous`. Returns false when the version is missing or not ready.
+ * Statement pointing `alias` at a ready version (a single D1 write is atomic), keeping the
+ * version it replaced in `previous`. Changes nothing when the version is missing or not ready.
  */
-export async function promote(db: D1Database, version: string, now: string, alias = "champion"): Promise<boolean> {
-	const result = await db
+export function promoteStatement(
+	db: D1Database,
+	version: string,
+	now: string,
+	alias = "champion",
+): D1PreparedStatement {
+	return db
 		.prepare(
 			`INSERT INTO model_aliases (alias, version, previous, updated_at)
 			 SELECT ?1, version, NULL, ?3 FROM model_versions WHERE version = ?2 AND status = 'ready'
@@ -82,7 +89,78 @@ export async function promote(db: D1Database, version: string, now: string, alia
 			   version = excluded.version,
 			   updated_at = excluded.updated_at`,
 		)
-		.bind(alias, version, now)
-		.run();
+		.bind(alias, version, now);
+}
+
+/** Points `alias` at a ready version; false when the version is missing or not ready. */
+export async function promote(db: D1Database, version: string, now: string, alias = "champion"): Promise<boolean> {
+	const result = await promoteStatement(db, version, now, alias).run();
 	return result.meta.changes > 0;
+}
+
+/** Statement recording which run built a version (kept when a later run rebuilds the same version). */
+export function setVersionRun(db: D1Database, version: string, runId: string): D1PreparedStatement {
+	return db.prepare("UPDATE model_versions SET run_id = COALESCE(run_id, ?2) WHERE version = ?1").bind(version, runId);
+}
+
+/**
+ * Statement moving `alias` to a ready version only if it still names `expected` (null: only if
+ * the alias does not exist yet). A run compares its candidate with the champion it saw at its
+ * start; if an operator promoted something else meanwhile, the move does not happen.
+ */
+export function promoteIfUnchanged(
+	db: D1Database,
+	version: string,
+	expected: string | null,
+	now: string,
+	alias = "champion",
+): D1PreparedStatement {
+	return db
+		.prepare(
+			`INSERT INTO model_aliases (alias, version, previous, updated_at)
+			 SELECT ?1, version, NULL, ?3 FROM model_versions WHERE version = ?2 AND status = 'ready'
+			   AND (?4 IS NULL OR EXISTS (SELECT 1 FROM model_aliases WHERE alias = ?1))
+			 ON CONFLICT (alias) DO UPDATE SET
+			   previous = CASE WHEN model_aliases.version = excluded.version THEN model_aliases.previous ELSE model_aliases.version END,
+			   version = excluded.version,
+			   updated_at = excluded.updated_at
+			 WHERE model_aliases.version IS ?4`,
+		)
+		.bind(alias, version, now, expected);
+}
+
+/** Statement recording a move of an alias (who moved it, from what). */
+export function recordAliasEvent(
+	db: D1Database,
+	e: { alias?: string; version: string; previous: string | null; actor: string; at: string },
+): D1PreparedStatement {
+	return db
+		.prepare("INSERT INTO alias_events (alias, version, previous, actor, at) VALUES (?, ?, ?, ?, ?)")
+		.bind(e.alias ?? "champion", e.version, e.previous, e.actor, e.at);
+}
+
+/** Every alias and the version it names. */
+export async function listAliases(
+	db: D1Database,
+): Promise<{ alias: string; version: string; previous: string | null; updated_at: string }[]> {
+	const { results } = await db
+		.prepare("SELECT alias, version, previous, updated_at FROM model_aliases ORDER BY alias")
+		.all<{ alias: string; version: string; previous: string | null; updated_at: string }>();
+	return results;
+}
+
+/** Versions newest first, strictly before the `(created_at, version)` cursor. */
+export async function listModelVersions(
+	db: D1Database,
+	options: { limit: number; before?: { created_at: string; version: string } },
+): Promise<ModelVersion[]> {
+	const { results } = await db
+		.prepare(
+			`SELECT * FROM model_versions
+			 WHERE ?1 IS NULL OR created_at < ?1 OR (created_at = ?1 AND version < ?2)
+			 ORDER BY created_at DESC, version DESC LIMIT ?3`,
+		)
+		.bind(options.before?.created_at ?? null, options.before?.version ?? "", options.limit)
+		.all<ModelVersionRow>();
+	return results.map(fromRow);
 }

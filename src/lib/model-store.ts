@@ -13,7 +13,7 @@ const CARD_TTL_SECONDS = 86_400;
 /**
  * Serving's read path to model artifacts, memoised in the isolate.
  * - The champion pointer is re-read from D1 at most every MODEL_REFRESH_SECONDS, so a
- *   promotion is picked up without a redeploy.
+ *   promotion is picked up without a redeploy (and within a second while none is promoted).
  * - A card is read once per isolate and kept in a bounded LRU keyed by version and card
  *   (unknown cards are remembered too), so memory stays bounded whatever the catalogue size
  *   and no request loads the whole catalogue. Given `waitUntil`, the read goes through the
@@ -32,7 +32,11 @@ export class ModelStore {
 		const now = Date.now();
 		const memo = this.#champion;
 		if (memo?.pending) return memo.pending;
-		if (memo && now - memo.at < this.config.MODEL_REFRESH_SECONDS * 1000) return memo.value;
+		// "No champion yet" is trusted for a second only, so the first promotion is served at once.
+		const ttl = memo?.value
+			? this.config.MODEL_REFRESH_SECONDS * 1000
+			: Math.min(1000, this.config.MODEL_REFRESH_SECONDS * 1000);
+		if (memo && now - memo.at < ttl) return memo.value;
 		const pending = getChampion(stores.DB);
 		this.#champion = { value: memo?.value ?? null, at: memo?.at ?? 0, pending };
 		try {

@@ -3,20 +3,42 @@
  * No bindings, no I/O: serving, the artifact builder and the tests share them.
  */
 
+import { z } from "zod";
+import { type EstimatorSpec, estimate, HalfLife, WindowSize } from "./estimators";
+
+export { trailingMean } from "./estimators";
+
 export type Signal = "BUY" | "SELL" | "HOLD";
 
-/** How a fair value is estimated, and where its signal thresholds sit. Stored with each model version. */
-export type ModelSpec = {
-	/** `trailing_mean`: mean of the last `window` observed prices up to and including the day. */
-	estimator: "trailing_mean";
-	window: number;
-	/** BUY when deviation <= -buy_threshold (a fraction, 0.10 = 10%). */
+/** Where a model's signal thresholds sit (fractions: 0.10 = 10%). */
+export type Thresholds = {
+	/** BUY when deviation <= -buy_threshold. */
 	buy_threshold: number;
 	/** SELL when deviation >= sell_threshold. */
 	sell_threshold: number;
 };
 
-/** One evaluated day of a card. `deviation_pct` is null when the fair value is not positive. */
+const threshold = z.number().gt(0).lt(1);
+const thresholds = { buy_threshold: threshold, sell_threshold: threshold };
+
+/**
+ * How a fair value is estimated, and where its signal thresholds sit. Stored with each model
+ * version (`model_versions.params`); specs stored before the leak-free estimators existed
+ * (`{estimator: "trailing_mean", window, buy_threshold, sell_threshold}`) parse and evaluate unchanged.
+ */
+export const ModelSpec = z.discriminatedUnion("estimator", [
+	z.object({ estimator: z.literal("trailing_mean"), window: WindowSize, ...thresholds }),
+	z.object({ estimator: z.literal("rolling_mean"), window: WindowSize, ...thresholds }),
+	z.object({ estimator: z.literal("rolling_median"), window: WindowSize, ...thresholds }),
+	z.object({ estimator: z.literal("ewm"), halflife: HalfLife, ...thresholds }),
+]);
+export type ModelSpec = EstimatorSpec & Thresholds;
+
+/**
+ * One evaluated day of a card. `deviation_pct` is null when there is no usable fair value: the
+ * fair value is not positive, or a leak-free estimator has no earlier price (a card's first day,
+ * when `fair_price` falls back to the day's own price and the signal is HOLD).
+ */
 export type Evaluation = {
 	date: string;
 	market_price: number;
@@ -30,19 +52,6 @@ const round = (value: number, places: number) => {
 	return Math.round(value * f) / f;
 };
 
-/**
- * Mean of the last `window` observed prices ending at `index` (inclusive). Observations, not
- * calendar days: a gap in dates does not shorten the window. With fewer than `window`
- * observations the mean of those there are is used, so a card's first day is its own price.
- */
-export function trailingMean(prices: readonly number[], index: number, window: number): number {
-	if (index < 0 || index >= prices.length) throw new RangeError(`index ${index} outside the series`);
-	const start = Math.max(0, index - window + 1);
-	let sum = 0;
-	for (let i = start; i <= index; i++) sum += prices[i] as number;
-	return sum / (index - start + 1);
-}
-
 /** `(market - fair) / fair` as a fraction, or null when fair is not a positive finite number. */
 export function deviation(market: number, fair: number): number | null {
 	if (!Number.isFinite(fair) || fair <= 0 || !Number.isFinite(market)) return null;
@@ -50,7 +59,7 @@ export function deviation(market: number, fair: number): number | null {
 }
 
 /** BUY at or below -buy_threshold, SELL at or above sell_threshold, HOLD otherwise (and without a deviation). */
-export function classify(dev: number | null, spec: Pick<ModelSpec, "buy_threshold" | "sell_threshold">): Signal {
+export function classify(dev: number | null, spec: Thresholds): Signal {
 	if (dev === null) return "HOLD";
 	if (dev <= -spec.buy_threshold) return "BUY";
 	if (dev >= spec.sell_threshold) return "SELL";
@@ -58,10 +67,23 @@ export function classify(dev: number | null, spec: Pick<ModelSpec, "buy_threshol
 }
 
 /**
- * Evaluates the day at `index`. The fair value is rounded to 4 places and the deviation to 6,
- * and the signal is taken from the rounded deviation, so the numbers a client sees always
- * agree with the signal beside them (a deviation of exactly -0.10 is a BUY at 0.10).
+ * Judges a market price against a fair value (null: none). The fair value is rounded to 4 places
+ * and the deviation to 6, and the signal is taken from the rounded deviation, so the numbers a
+ * client sees always agree with the signal beside them (a deviation of exactly -0.10 is a BUY at
+ * 0.10). The backtest uses this same function, so it scores exactly what serving answers.
  */
+export function judge(
+	market: number,
+	fair: number | null,
+	thresholds: Thresholds,
+): Pick<Evaluation, "fair_price" | "deviation_pct" | "signal"> {
+	if (fair === null) return { fair_price: market, deviation_pct: null, signal: "HOLD" };
+	const raw = deviation(market, fair);
+	const dev = raw === null ? null : round(raw, 6);
+	return { fair_price: round(fair, 4), deviation_pct: dev, signal: classify(dev, thresholds) };
+}
+
+/** Evaluates the day at `index` of a card's observed prices under `spec`. */
 export function evaluateAt(
 	dates: readonly string[],
 	prices: readonly number[],
@@ -71,10 +93,7 @@ export function evaluateAt(
 	const market = prices[index];
 	const date = dates[index];
 	if (market === undefined || date === undefined) throw new RangeError(`index ${index} outside the series`);
-	const fair = trailingMean(prices, index, spec.window);
-	const raw = deviation(market, fair);
-	const dev = raw === null ? null : round(raw, 6);
-	return { date, market_price: market, fair_price: round(fair, 4), deviation_pct: dev, signal: classify(dev, spec) };
+	return { date, market_price: market, ...judge(market, estimate(prices, index, spec), spec) };
 }
 
 /** Index of `date` in an ascending list of ISO dates, or -1. */

@@ -1,5 +1,24 @@
 /** Step names of the pipeline Workflow; tests import them to introspect runs. */
 export const STEP = {
-	importPrices: "import prices",
-	publishModel: "publish model",
+	start: "start run",
+	plan: "plan shards",
+	/** Per shard: `collect #0`, `collect #1`, ... (see `shardStep`). */
+	collect: "collect",
+	checkCollection: "check collection",
+	features: "features",
+	train: "train",
+	evaluate: "evaluate",
+	validate: "validate",
+	reject: "reject run",
+	prepareModel: "prepare model",
+	publish: "publish",
+	finalizeModel: "finalize model",
+	promote: "promote",
+	fail: "record failure",
 } as const;
+
+/** The name of a per-shard step: `collect #3`. */
+export const shardStep = (base: string, shard: number) => `${base} #${shard}`;
+
+/** A step's kind: its name without the shard suffix (the step cache is keyed by kind and input). */
+export const stepKind = (name: string) => name.replace(/ #\d+$/, "");

@@ -6,7 +6,12 @@ import type { ModelSpec } from "../../src/model/fair-value";
 import { type PublishResult, publishModel } from "../../src/pipeline/publish-model";
 
 /** The production model spec (wrangler.toml vars): a 3-observation trailing mean, BUY -10%, SELL +15%. */
-export const SPEC: ModelSpec = { estimator: "trailing_mean", window: 3, buy_threshold: 0.1, sell_threshold: 0.15 };
+export const SPEC: Extract<ModelSpec, { estimator: "trailing_mean" }> = {
+	estimator: "trailing_mean",
+	window: 3,
+	buy_threshold: 0.1,
+	sell_threshold: 0.15,
+};
 
 /** The 16 card ids of the shipped sample, in card_id order. */
 export const SAMPLE_CARD_IDS = [

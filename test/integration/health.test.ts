@@ -1,5 +1,7 @@
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Health, LegacyHealth } from "../../src/api/schemas/health";
+import { putMetrics } from "../../src/db/run-records";
 import { api, expectProblem, postJson, readJson } from "../helpers/api";
 import { cardRows, resetModels, seedModel } from "../helpers/model";
 
@@ -53,7 +55,31 @@ describe("after a model is promoted", () => {
 			card_count: 2,
 			data_as_of: "2026-07-11",
 			environment: "test",
+			drift: null,
 		});
+	});
+
+	it("GET /v1/health carries the drift figures of the latest pipeline run, flagged above the thresholds", async () => {
+		await seedModel(cardRows("health-d", [1, 2, 3]));
+		const run = (id: string, created: string) =>
+			env.DB.prepare(
+				`INSERT INTO pipeline_runs (id, instance_id, trigger, source, run_date, status, code_version, created_at)
+				 VALUES (?1, ?1, 'cron', 'live', ?2, 'complete', 'test', ?3)`,
+			).bind(id, created.slice(0, 10), created);
+		const drift = (id: string, psi: number, ks: number, flagged: number) =>
+			putMetrics(env.DB, id, [
+				{ subject: "drift", window_name: "run", name: "psi", value: psi },
+				{ subject: "drift", window_name: "run", name: "ks", value: ks },
+				{ subject: "drift", window_name: "run", name: "flagged", value: flagged },
+			]);
+		await env.DB.batch([
+			run("health-old", "2026-07-01T03:00:00.000Z"),
+			run("health-new", "2026-07-02T03:00:00.000Z"),
+			...drift("health-old", 0.01, 0.02, 0),
+			...drift("health-new", 0.4, 0.31, 1),
+		]);
+		const health = await readJson(await api("/v1/health"), Health);
+		expect(health.drift).toEqual({ flagged: true, psi: 0.4, ks: 0.31, run_id: "health-new", run_date: "2026-07-02" });
 	});
 
 	it("the legacy GET /health answers healthy with the card count", async () => {

@@ -6,19 +6,13 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { getRun } from "../../src/db/runs";
+import { listSteps } from "../../src/db/steps";
 import worker from "../../src/index";
-import { LATEST_IMPORT_KEY } from "../../src/pipeline/schedule";
-import { championVersion, resetModels } from "../helpers/model";
-
-const CSV = [
-	"card_id,card_name,set_name,date,market_price,source",
-	"cron-card,Cron Card,Cron Set,2026-08-20,10,import",
-	"cron-card,Cron Card,Cron Set,2026-08-21,12,import",
-	"cron-card,Cron Card,Cron Set,2026-08-22,14,import",
-].join("\n");
-
-// Generous bounds for the local Workflow engine; nothing here asserts on speed.
-const TIMEOUT = 60_000;
+import { pipelineKeys } from "../../src/lib/artifact-keys";
+import { STEP } from "../../src/pipeline/step-names";
+import { championVersion } from "../helpers/model";
+import { count, RUN_TIMEOUT, resetPipeline, uploadSample } from "../helpers/pipeline";
 
 /** The Worker's handlers, typed as the runtime calls them. */
 const handler: ExportedHandler<Env> = worker;
@@ -32,58 +26,74 @@ async function runCron(when: string) {
 	await waitOnExecutionContext(ctx);
 }
 
-const versionCount = async () =>
-	(await env.DB.prepare("SELECT COUNT(*) AS n FROM model_versions").first<{ n: number }>())?.n;
-
 describe("the nightly cron", () => {
-	beforeEach(resetModels);
-
-	it("does nothing while no prices were imported", async () => {
-		await env.ARCHIVE.delete(LATEST_IMPORT_KEY);
-		await runCron("2026-08-20T03:00:00Z");
-		await expect(env.PIPELINE.get("nightly-2026-08-20")).rejects.toThrow();
-		expect(await championVersion()).toBeNull();
-	});
+	beforeEach(resetPipeline);
 
 	it(
-		"creates the day's nightly-<date> run, which builds and promotes a model",
+		"creates the day's nightly-<date> run on PIPELINE_SOURCE (sample in tests), which builds and promotes a model",
 		async () => {
-			await env.ARCHIVE.put(LATEST_IMPORT_KEY, CSV);
+			await uploadSample();
 			const id = "nightly-2026-08-23";
 			await using instance = await introspectWorkflowInstance(env.PIPELINE, id);
 			await runCron("2026-08-23T03:00:00Z");
 			await instance.waitForStatus("complete");
 
-			const handle = await env.PIPELINE.get(id);
-			expect(handle.id).toBe(id);
-			expect((await handle.status()).status).toBe("complete");
+			expect(await getRun(env.DB, id)).toMatchObject({
+				trigger: "cron",
+				source: "sample",
+				run_date: "2026-08-23",
+				status: "complete",
+				promoted: true,
+			});
 			const champion = await env.DB.prepare(
-				"SELECT v.version, v.source, v.data_as_of FROM model_aliases a JOIN model_versions v USING (version) WHERE a.alias = 'champion'",
-			).first<{ version: string; source: string; data_as_of: string }>();
-			expect(champion).toMatchObject({ source: "import", data_as_of: "2026-08-22" });
+				"SELECT v.source, v.data_as_of, v.run_id FROM model_aliases a JOIN model_versions v USING (version) WHERE a.alias = 'champion'",
+			).first<{ source: string; data_as_of: string; run_id: string }>();
+			// The sample replayed as of the run date: its last price is on 2026-08-22.
+			expect(champion).toEqual({ source: "sample", data_as_of: "2026-08-22", run_id: id });
 		},
-		TIMEOUT,
+		RUN_TIMEOUT,
 	);
 
 	it(
 		"a second trigger the same day does not throw and starts no second run",
 		async () => {
-			await env.ARCHIVE.put(LATEST_IMPORT_KEY, CSV);
+			await uploadSample();
 			const id = "nightly-2026-08-24";
 			await using instance = await introspectWorkflowInstance(env.PIPELINE, id);
 			await runCron("2026-08-24T03:00:00Z");
 			await instance.waitForStatus("complete");
 			const champion = await championVersion();
-			const versions = await versionCount();
 
-			// Later the same UTC day, with different prices waiting: still the same instance.
-			await env.ARCHIVE.put(LATEST_IMPORT_KEY, `${CSV}\ncron-card,Cron Card,Cron Set,2026-08-23,99,import`);
 			await expect(runCron("2026-08-24T15:30:00Z")).resolves.toBeUndefined();
-			const handle = await env.PIPELINE.get(id);
-			expect((await handle.status()).status).toBe("complete");
+			expect((await (await env.PIPELINE.get(id)).status()).status).toBe("complete");
+			expect(await count("pipeline_runs")).toBe(1);
+			expect(await count("pipeline_steps", "run_id = ?", id)).toBe(
+				await count("pipeline_steps", "run_id = ? AND status = 'complete'", id),
+			);
 			expect(await championVersion()).toBe(champion);
-			expect(await versionCount()).toBe(versions);
 		},
-		TIMEOUT,
+		RUN_TIMEOUT,
+	);
+
+	it(
+		"a night without its input fails the run (recorded, with the reason) and keeps the champion",
+		async () => {
+			await env.ARCHIVE.delete(pipelineKeys.sample);
+			const id = "nightly-2026-08-25";
+			await using instance = await introspectWorkflowInstance(env.PIPELINE, id);
+			await instance.modify(async (m) => {
+				await m.disableRetryDelays();
+			});
+			await runCron("2026-08-25T03:00:00Z");
+			await instance.waitForStatus("errored");
+			const run = await getRun(env.DB, id);
+			expect(run).toMatchObject({ status: "failed", promoted: false });
+			expect(run?.reason).toMatch(/^plan shards failed: .*no sample at samples\/card_prices\.csv/);
+			// A missing input is not retried.
+			const plan = (await listSteps(env.DB, id)).find((s) => s.name === STEP.plan);
+			expect(plan).toMatchObject({ status: "failed", attempts: 1 });
+			expect(await championVersion()).toBeNull();
+		},
+		RUN_TIMEOUT,
 	);
 });

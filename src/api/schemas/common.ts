@@ -41,6 +41,7 @@ export function problemResponses(...statuses: number[]) {
 	const describe: Record<number, string> = {
 		400: "Malformed request (for example invalid JSON)",
 		404: "Not found",
+		409: "Conflict with the current state",
 		413: "Request body too large",
 		422: "A field is invalid; `errors[]` names it",
 		503: "No model is serving yet",

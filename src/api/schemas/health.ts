@@ -8,6 +8,16 @@ export const Health = z
 		card_count: z.number().int(),
 		data_as_of: IsoDate,
 		environment: z.string(),
+		drift: z
+			.object({
+				flagged: z.boolean().openapi({ description: "PSI or KS above DRIFT_PSI_THRESHOLD / DRIFT_KS_THRESHOLD." }),
+				psi: z.number().nullable(),
+				ks: z.number().nullable(),
+				run_id: z.string(),
+				run_date: IsoDate,
+			})
+			.nullable()
+			.openapi({ description: "Daily-return drift measured by the latest pipeline run; null before any run." }),
 	})
 	.openapi("Health");
 export type Health = z.infer<typeof Health>;

@@ -1,6 +1,13 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getChampion, getModelVersion, insertBuildingVersion, markReady, promote } from "../../../src/db/models";
+import {
+	getChampion,
+	getModelVersion,
+	insertBuildingVersion,
+	markReady,
+	promote,
+	promoteIfUnchanged,
+} from "../../../src/db/models";
 import { resetModels, SPEC } from "../../helpers/model";
 
 const NOW = "2026-08-22T00:00:00.000Z";
@@ -85,5 +92,35 @@ describe("model versions and the champion alias", () => {
 		await promote(env.DB, "v-a", NOW);
 		expect(await promote(env.DB, "v-b", NOW, "challenger")).toBe(true);
 		expect((await getChampion(env.DB))?.version).toBe("v-a");
+	});
+});
+
+describe("promoteIfUnchanged (a run's promotion)", () => {
+	beforeEach(resetModels);
+
+	it("creates the champion only when the run saw none", async () => {
+		await insertVersion("v-cas-a", true);
+		expect((await promoteIfUnchanged(env.DB, "v-cas-a", null, NOW).run()).meta.changes).toBe(1);
+		expect(await alias()).toEqual({ version: "v-cas-a", previous: null });
+	});
+
+	it("moves the champion only if it still names the one the run compared against", async () => {
+		await insertVersion("v-cas-a", true);
+		await insertVersion("v-cas-b", true);
+		await insertVersion("v-cas-c", true);
+		await promote(env.DB, "v-cas-a", NOW);
+		// A run that started before any champion existed may not overwrite one.
+		expect((await promoteIfUnchanged(env.DB, "v-cas-b", null, NOW).run()).meta.changes).toBe(0);
+		// Nor may a run that compared against another champion.
+		expect((await promoteIfUnchanged(env.DB, "v-cas-b", "v-cas-c", NOW).run()).meta.changes).toBe(0);
+		expect(await alias()).toEqual({ version: "v-cas-a", previous: null });
+		expect((await promoteIfUnchanged(env.DB, "v-cas-b", "v-cas-a", NOW).run()).meta.changes).toBe(1);
+		expect(await alias()).toEqual({ version: "v-cas-b", previous: "v-cas-a" });
+	});
+
+	it("refuses a version that is still building", async () => {
+		await insertVersion("v-cas-building", false);
+		expect((await promoteIfUnchanged(env.DB, "v-cas-building", null, NOW).run()).meta.changes).toBe(0);
+		expect(await alias()).toBeNull();
 	});
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LATEST_IMPORT_KEY, nightlyInstanceId } from "../../../src/pipeline/schedule";
+import { nightlyInstanceId } from "../../../src/pipeline/schedule";
 
 describe("nightlyInstanceId", () => {
 	it("names the run after the UTC day it was scheduled for", () => {
@@ -11,11 +11,5 @@ describe("nightlyInstanceId", () => {
 			nightlyInstanceId(new Date("2026-08-23T23:59:59Z")),
 		);
 		expect(nightlyInstanceId(new Date("2026-08-24T00:00:00Z"))).toBe("nightly-2026-08-24");
-	});
-});
-
-describe("LATEST_IMPORT_KEY", () => {
-	it("is where the importer leaves the latest price file", () => {
-		expect(LATEST_IMPORT_KEY).toBe("imports/latest.csv");
 	});
 });

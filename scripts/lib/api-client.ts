@@ -1,0 +1,104 @@
+/**
+ * The operator CLIs' way to the API: the local Worker (`npm start`'s, or one started for the
+ * command) or a deployed environment (POKEWATCH_URL + POKEWATCH_API_KEY).
+ */
+import { readFile } from "node:fs/promises";
+import { getPlatformProxy } from "wrangler";
+import { DEV_KEY_FILE, ensureDevKey } from "./dev-key";
+import { bin, run } from "./local";
+import { answers, startWranglerDev } from "./wrangler-dev";
+
+/** A wrong invocation or input: exit 2 with this message. */
+export class UsageError extends Error {}
+
+/** Where requests go and with which key. */
+export type Target = { base: string; key: string; label: string };
+
+/** A JSON answer (or problem) from the API. */
+export type ApiAnswer<T = unknown> = { status: number; body: T };
+
+/** A small client over fetch that always sends the key. */
+export class Api {
+	constructor(readonly target: Target) {}
+
+	async request<T = unknown>(
+		method: string,
+		path: string,
+		body?: unknown,
+		contentType = "application/json",
+	): Promise<ApiAnswer<T>> {
+		const res = await fetch(`${this.target.base}${path}`, {
+			method,
+			headers: {
+				"X-API-Key": this.target.key,
+				...(body === undefined ? {} : { "content-type": contentType }),
+			},
+			...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+		});
+		const text = await res.text();
+		let parsed: unknown = text;
+		try {
+			parsed = text ? JSON.parse(text) : null;
+		} catch {
+			// not JSON: keep the text
+		}
+		return { status: res.status, body: parsed as T };
+	}
+}
+
+/** A problem body's one-line description, with its field errors. */
+export function describeProblem(answer: ApiAnswer): string {
+	const p = answer.body as { detail?: string; errors?: { location: string; message: string }[] } | string;
+	if (typeof p === "string" || !p) return `HTTP ${answer.status}: ${String(p).slice(0, 300)}`;
+	const lines = [`HTTP ${answer.status}: ${p.detail ?? "error"}`];
+	for (const e of (p.errors ?? []).slice(0, 50)) lines.push(`  ${e.location}: ${e.message}`);
+	return lines.join("\n");
+}
+
+/** A deployed environment: POKEWATCH_URL and POKEWATCH_API_KEY (an admin key) must be set. */
+export function remoteTarget(environment: string): Target {
+	if (environment !== "staging" && environment !== "production")
+		throw new UsageError(`--env must be staging or production, got "${environment}"`);
+	const base = process.env.POKEWATCH_URL?.replace(/\/+$/, "");
+	const key = process.env.POKEWATCH_API_KEY?.trim();
+	if (!base || !key)
+		throw new UsageError(
+			`--env ${environment} needs POKEWATCH_URL (the ${environment} Worker's URL) and POKEWATCH_API_KEY (an admin key)`,
+		);
+	return { base, key, label: `${environment} (${base})` };
+}
+
+/**
+ * Runs `fn` against the local Worker on `port`: the one already running (`npm start`), else a
+ * `wrangler dev` started for the command (migrations applied and the dev key ensured first,
+ * while nothing else holds the local state) and stopped afterwards.
+ */
+export async function withLocalWorker<T>(port: number, fn: (target: Target) => Promise<T>): Promise<T> {
+	const base = `http://localhost:${port}`;
+	if (await answers(base)) {
+		const key = process.env.POKEWATCH_DEV_KEY?.trim() || (await readFile(DEV_KEY_FILE, "utf8").catch(() => "")).trim();
+		if (!key)
+			throw new UsageError(
+				`a Worker answers on ${base}, but there is no dev key in ${DEV_KEY_FILE}; restart npm start`,
+			);
+		return fn({ base, key, label: `local (${base})` });
+	}
+	console.log(`No Worker answers on ${base}: starting one for this command…`);
+	await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"], { quiet: true });
+	const platform = await getPlatformProxy<Env>({ persist: true });
+	const { key } = await ensureDevKey(platform.env.API_KEYS).finally(() => platform.dispose());
+	const dev = await startWranglerDev(port);
+	try {
+		return await fn({ base, key, label: `local (${base}, started for this command)` });
+	} finally {
+		await dev.stop();
+	}
+}
+
+/** The local port: PORT, default 8787. */
+export function localPort(): number {
+	const port = Number(process.env.PORT ?? 8787);
+	if (!Number.isInteger(port) || port < 1 || port > 65535)
+		throw new UsageError(`PORT must be a TCP port number, got "${process.env.PORT}"`);
+	return port;
+}

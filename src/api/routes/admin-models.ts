@@ -1,0 +1,41 @@
+import { createRoute } from "@hono/zod-openapi";
+import { getChampion, getModelVersion, promoteStatement, recordAliasEvent } from "../../db/models";
+import { ApiError } from "../../errors";
+import { createApp } from "../app";
+import { problemResponses } from "../schemas/common";
+import { PromoteResponse, VersionParam } from "../schemas/models";
+
+/** Promotion by hand (a rollback is promoting an older version). Needs the `admin` scope. */
+export const adminModelRoutes = createApp();
+
+adminModelRoutes.openapi(
+	createRoute({
+		method: "post",
+		path: "/v1/admin/models/{version}/promote",
+		tags: ["Admin: models"],
+		summary: "Make a ready version the champion (rollback included); serving follows within MODEL_REFRESH_SECONDS",
+		request: { params: VersionParam },
+		responses: {
+			200: { description: "The champion now and before", content: { "application/json": { schema: PromoteResponse } } },
+			...problemResponses(401, 403, 404, 409, 422, 429),
+		},
+	}),
+	async (c) => {
+		const { version } = c.req.valid("param");
+		const found = await getModelVersion(c.env.DB, version);
+		if (!found) throw new ApiError("not_found", `No model version ${version}. GET /v1/models lists them.`);
+		if (found.status !== "ready")
+			throw new ApiError("conflict", `Model version ${version} is still building and cannot be promoted.`);
+		const before = (await getChampion(c.env.DB))?.version ?? null;
+		const at = new Date().toISOString();
+		// The alias moves and the move is recorded in one transaction; nothing else (no artifact, no
+		// cache) is cleared: isolates pick the new champion up within MODEL_REFRESH_SECONDS.
+		const [moved] = await c.env.DB.batch([
+			promoteStatement(c.env.DB, version, at),
+			recordAliasEvent(c.env.DB, { version, previous: before, actor: `key:${c.get("apiKey")?.id ?? "unknown"}`, at }),
+		]);
+		if (!moved?.meta.changes) throw new ApiError("conflict", `Model version ${version} could not be promoted.`);
+		c.header("Cache-Control", "no-store");
+		return c.json({ alias: "champion" as const, version, previous: before }, 200);
+	},
+);

@@ -1,0 +1,62 @@
+import { createRoute } from "@hono/zod-openapi";
+import { ApiError } from "../../errors";
+import { pipelineKeys } from "../../lib/artifact-keys";
+import { todayUtc } from "../../model/dates";
+import { RunNotStartedError, requestRun } from "../../pipeline/start-run";
+import { createApp } from "../app";
+import { problemResponses } from "../schemas/common";
+import { StartRunRequest, StartRunResponse } from "../schemas/runs";
+
+/** Starting pipeline runs by hand (the CLI, `npm start`). Needs the `admin` scope. */
+export const adminRunRoutes = createApp();
+
+const invalid = (location: string, message: string) =>
+	new ApiError("validation_failed", `${location}: ${message}`, { errors: [{ location, message }] });
+
+adminRunRoutes.openapi(
+	createRoute({
+		method: "post",
+		path: "/v1/admin/runs",
+		tags: ["Admin: pipeline"],
+		summary: "Start a pipeline run (or reuse the run for the same date, source and code version)",
+		request: { body: { required: true, content: { "application/json": { schema: StartRunRequest } } } },
+		responses: {
+			200: { description: "An existing run was reused", content: { "application/json": { schema: StartRunResponse } } },
+			202: {
+				description: "A run was started; poll its href",
+				content: { "application/json": { schema: StartRunResponse } },
+			},
+			...problemResponses(400, 401, 403, 415, 422, 429, 503),
+		},
+	}),
+	async (c) => {
+		const body = c.req.valid("json");
+		const config = c.get("config");
+		const today = todayUtc();
+		const runDate = body.date ?? today;
+		if (runDate > today) throw invalid("body.date", `must not be after today (${today})`);
+		if (body.source === "sample" && !(await c.env.ARCHIVE.head(pipelineKeys.sample)))
+			throw invalid("body.source", "the sample is not uploaded yet: PUT it to /v1/admin/sample first");
+		if (body.source.startsWith("file:") && !(await c.env.ARCHIVE.head(pipelineKeys.upload(body.source.slice(5)))))
+			throw invalid("body.source", "no uploaded file has this sha256: POST the CSV to /v1/admin/imports first");
+		if (body.source === "live" && !config.PRICE_TRACKER_API_KEY)
+			throw invalid("body.source", "the live source needs the PRICE_TRACKER_API_KEY secret, which is not set");
+		try {
+			const { run, reused } = await requestRun(c.env, {
+				source: body.source,
+				run_date: runDate,
+				trigger: body.trigger,
+				force: body.force,
+			});
+			c.header("Cache-Control", "no-store");
+			c.header("Location", `/v1/runs/${run.id}`);
+			return c.json({ run, reused, href: `/v1/runs/${run.id}` }, reused ? 200 : 202);
+		} catch (error) {
+			if (error instanceof RunNotStartedError)
+				throw new ApiError("service_unavailable", "The pipeline could not be started; try again shortly.", {
+					headers: { "Retry-After": "30" },
+				});
+			throw error;
+		}
+	},
+);

@@ -1,0 +1,63 @@
+import { createRoute } from "@hono/zod-openapi";
+import { listAliases, listModelVersions } from "../../db/models";
+import { chosenValidation } from "../../db/run-records";
+import { createApp } from "../app";
+import { decodeCursor, encodeCursor } from "../cursor";
+import { problemResponses } from "../schemas/common";
+import { ModelList, ModelsQuery } from "../schemas/models";
+
+/** Model versions and which one serves. */
+export const modelRoutes = createApp();
+
+modelRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/v1/models",
+		tags: ["Models"],
+		summary: "Model versions newest first, with their aliases and validation figures",
+		request: { query: ModelsQuery },
+		responses: {
+			200: { description: "A page of model versions", content: { "application/json": { schema: ModelList } } },
+			...problemResponses(422),
+		},
+	}),
+	async (c) => {
+		const { limit, cursor } = c.req.valid("query");
+		const before = cursor ? decodeCursor(cursor, 2) : undefined;
+		const [versions, aliases] = await Promise.all([
+			listModelVersions(c.env.DB, {
+				limit: limit + 1,
+				...(before ? { before: { created_at: before[0] as string, version: before[1] as string } } : {}),
+			}),
+			listAliases(c.env.DB),
+		]);
+		const page = versions.slice(0, limit);
+		const figures = await chosenValidation(
+			c.env.DB,
+			page.flatMap((v) => (v.run_id ? [v.run_id] : [])),
+		);
+		const last = page.at(-1);
+		c.header("Cache-Control", "no-store");
+		return c.json(
+			{
+				champion: aliases.find((a) => a.alias === "champion")?.version ?? null,
+				models: page.map((v) => ({
+					version: v.version,
+					status: v.status,
+					spec: v.spec,
+					source: v.source,
+					data_from: v.data_from,
+					data_as_of: v.data_as_of,
+					card_count: v.card_count,
+					row_count: v.row_count,
+					created_at: v.created_at,
+					run_id: v.run_id ?? null,
+					aliases: aliases.filter((a) => a.version === v.version).map((a) => a.alias),
+					validation: (v.run_id && figures.get(v.run_id)) || null,
+				})),
+				next_cursor: versions.length > limit && last ? encodeCursor([last.created_at, last.version]) : null,
+			},
+			200,
+		);
+	},
+);

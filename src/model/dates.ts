@@ -1,0 +1,16 @@
+/** Calendar arithmetic on ISO dates (YYYY-MM-DD, UTC): pure, no time zones. */
+
+const DAY_MS = 86_400_000;
+
+/** `date` moved by `days` calendar days (negative moves back). */
+export function addDays(date: string, days: number): string {
+	return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+	return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** Today's UTC date. */
+export const todayUtc = (now: Date = new Date()) => now.toISOString().slice(0, 10);

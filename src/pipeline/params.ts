@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { isIsoDate } from "../model/card-series";
+
+/** A run's price source: `sample`, `live`, or `file:<sha256 of an uploaded CSV>`. */
+export const SOURCE_PATTERN = /^(sample|live|file:[0-9a-f]{64})$/;
+/** What a bad source is told. */
+export const SOURCE_MESSAGE = 'must be "sample", "live" or "file:<sha256 of an uploaded file>"';
+const SourceRef = z.string().regex(SOURCE_PATTERN, SOURCE_MESSAGE);
+
+/** Parameters of a pipeline run (the Workflow's payload), parsed at the top of `run()`. */
+export const PipelineParams = z.object({
+	source: SourceRef,
+	/** Prices on or before this date are used; raw data is partitioned by it. */
+	run_date: z.string().refine(isIsoDate, "must be a calendar date in YYYY-MM-DD form"),
+	trigger: z.enum(["cron", "api", "cli", "start"]).default("api"),
+	/** Promote even when the candidate is worse than the serving champion. */
+	force: z.boolean().default(false),
+});
+export type PipelineParams = z.infer<typeof PipelineParams>;
+export type PipelineInput = z.input<typeof PipelineParams>;
