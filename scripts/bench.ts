@@ -1,0 +1,219 @@
+/**
+ * `npm run bench`: how close the full authenticated edge path comes to what the runtime itself
+ * can do on this machine. Starts the Worker in workerd (Miniflare, loopback only) with the
+ * project's real wrangler.toml bindings, seeds the sample model and two API keys, then drives
+ * each scenario from a separate load process for a bounded time and prints a table.
+ *
+ *   npm run bench [-- --duration 8 --connections 32 --out bench-results/serving.json]
+ */
+import { spawn } from "node:child_process";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { parsePriceCsv } from "../src/lib/csv";
+import { KeyStore } from "../src/lib/key-store";
+import { publishModel } from "../src/pipeline/publish-model";
+import type { Measurement, Plan, Request, Scenario } from "./bench/load";
+import { bin, ROOT, run } from "./lib/local";
+import { applyMigrations, startLocalWorker, startTrivialWorker } from "./lib/local-worker";
+
+const { values } = parseArgs({
+	options: {
+		duration: { type: "string", default: "8" },
+		connections: { type: "string", default: "32" },
+		out: { type: "string" },
+		breakdown: { type: "boolean", default: false },
+	},
+});
+const durationMs = Number(values.duration) * 1000;
+const connections = Number(values.connections);
+if (!(durationMs > 0) || !(connections > 0)) throw new Error("--duration and --connections must be positive numbers");
+
+const SPEC = { estimator: "trailing_mean" as const, window: 3, buy_threshold: 0.1, sell_threshold: 0.15 };
+const CARD = "sv03-223-charizard-ex";
+
+console.log("starting the Worker (workerd via Miniflare, 127.0.0.1) and a trivial Worker…");
+const worker = await startLocalWorker();
+const trivial = await startTrivialWorker({ sameConfig: true });
+const bare = await startTrivialWorker({ sameConfig: false });
+try {
+	const env = {
+		DB: (await worker.mf.getD1Database("DB")) as unknown as D1Database,
+		ARCHIVE: (await worker.mf.getR2Bucket("ARCHIVE")) as unknown as R2Bucket,
+		API_KEYS: (await worker.mf.getKVNamespace("API_KEYS")) as unknown as KVNamespace,
+	};
+	await applyMigrations(env.DB);
+	const rows = parsePriceCsv(await readFile(join(ROOT, "data", "sample", "card_prices.csv"), "utf8"), "sample");
+	const model = await publishModel(env, rows, { spec: SPEC, source: "sample" });
+	const keys = new KeyStore(env.API_KEYS);
+	// Rate-limited like any key (every request takes a token from its Durable Object), with a
+	// bucket large enough that the run never empties it.
+	const open = await keys.create(
+		{ name: "bench", scopes: ["read"], limits: { requests_per_minute: 60_000_000, burst: 1_000_000 } },
+		"dev",
+	);
+	const held = await keys.create(
+		{ name: "bench at limit", scopes: ["read"], limits: { requests_per_minute: 1, burst: 1 } },
+		"dev",
+	);
+	console.log(`seeded model ${model.version} (${model.cards} cards, ${model.rows} prices) and two keys`);
+
+	const origin = worker.url.origin;
+	const json = (key: string) => ({ "content-type": "application/json", "x-api-key": key });
+	const post = (key: string, path: string, body: unknown): Request => ({
+		method: "POST",
+		path,
+		headers: json(key),
+		body: JSON.stringify(body),
+	});
+	// Every (card, date) of the sample once, shuffled deterministically: nothing repeats, so no answer is cached.
+	const pairs = rows.map((r) => ({ card_id: r.card_id, date: r.date }));
+	let seed = 42;
+	for (let i = pairs.length - 1; i > 0; i--) {
+		seed = (seed * 1103515245 + 12345) % 2 ** 31;
+		const j = seed % (i + 1);
+		[pairs[i], pairs[j]] = [pairs[j] as (typeof pairs)[number], pairs[i] as (typeof pairs)[number]];
+	}
+	const cardIds = [...new Set(rows.map((r) => r.card_id))];
+	const batch = Array.from({ length: 100 }, (_, i) => ({ card_id: cardIds[i % cardIds.length] }));
+
+	const scenarios: Scenario[] = [
+		{
+			name: "1. ceiling: trivial Worker, same config",
+			origin: trivial.url.origin,
+			requests: [{ method: "GET", path: "/", headers: {} }],
+			expect: [200],
+		},
+		{
+			name: "2. fair-price, warm cache",
+			origin,
+			requests: [post(open.key, "/v1/fair-price", { card_id: CARD })],
+			expect: [200],
+		},
+		{
+			name: "3. fair-price, cold",
+			origin,
+			requests: pairs.map((p) => post(open.key, "/v1/fair-price", p)),
+			once: true,
+			expect: [200],
+		},
+		{
+			name: "4. key at its limit (429)",
+			origin,
+			requests: [post(held.key, "/v1/fair-price", { card_id: CARD })],
+			expect: [429],
+		},
+		{
+			name: "5. batch of 100",
+			origin,
+			requests: [post(open.key, "/v1/fair-price/batch", { items: batch })],
+			expect: [200],
+		},
+	];
+	if (values.breakdown) {
+		// Each adds one part of the path, so the differences say what each part costs.
+		const etag = `"${model.version}:${CARD}:latest"`;
+		scenarios.push(
+			{
+				name: "b1. trivial Worker, bare config",
+				origin: bare.url.origin,
+				requests: [{ method: "GET", path: "/", headers: {} }],
+				expect: [200],
+			},
+			{
+				name: "b2. public route: middleware + routing",
+				origin,
+				requests: [{ method: "GET", path: "/health", headers: {} }],
+				expect: [200],
+			},
+			{
+				name: "b3. + key check + rate-limiter DO (304)",
+				origin,
+				requests: [
+					{
+						method: "GET",
+						path: `/v1/cards/${CARD}/fair-price`,
+						headers: { "x-api-key": open.key, "if-none-match": etag },
+					},
+				],
+				expect: [304],
+			},
+			{
+				name: "b4. + answer memo (GET, warm)",
+				origin,
+				requests: [{ method: "GET", path: `/v1/cards/${CARD}/fair-price`, headers: { "x-api-key": open.key } }],
+				expect: [200],
+			},
+		);
+	}
+	const plan: Plan = { connections, durationMs, warmupMs: 1000, scenarios };
+	console.log(
+		`driving ${scenarios.length} scenarios, ${connections} connections, ${values.duration} s each, from a separate process…`,
+	);
+	const results = await drive(plan);
+
+	const ceiling = results[0] as Measurement;
+	const table = results.map((r) => ({
+		scenario: r.name,
+		"req/s": r.rps,
+		"p50 ms": r.p50_ms,
+		"p95 ms": r.p95_ms,
+		"p99 ms": r.p99_ms,
+		requests: r.requests,
+		errors: r.errors,
+		"vs ceiling": r === ceiling ? "1.00" : (r.rps / ceiling.rps).toFixed(2),
+	}));
+	console.table(table);
+	const targets = {
+		"2. fair-price, warm cache": 0.5,
+		"3. fair-price, cold": 0.25,
+		"4. key at its limit (429)": 0.7,
+	} as Record<string, number>;
+	for (const r of results.slice(1)) {
+		const target = targets[r.name];
+		if (target !== undefined) {
+			const ratio = r.rps / ceiling.rps;
+			console.log(
+				`${r.name}: ${(ratio * 100).toFixed(0)}% of the ceiling (target ${target * 100}%) ${ratio >= target ? "met" : "NOT met"}`,
+			);
+		}
+	}
+	const commit = (await run("git", ["rev-parse", "--short", "HEAD"], { quiet: true }).catch(() => "unknown")).trim();
+	const out = values.out ?? join(ROOT, "bench-results", `serving-${commit}.json`);
+	await mkdir(dirname(out), { recursive: true });
+	const machine = {
+		cpus: cpus().length,
+		cpu_model: cpus()[0]?.model,
+		memory_gib: Math.round(totalmem() / 2 ** 30),
+		node: process.version,
+	};
+	await writeFile(
+		out,
+		`${JSON.stringify({ commit, date: new Date().toISOString(), machine, plan: { connections, duration_s: durationMs / 1000 }, model: model.version, results }, null, 2)}\n`,
+	);
+	console.log(`figures written to ${out}`);
+} finally {
+	await worker.dispose();
+	await trivial.dispose();
+	await bare.dispose();
+}
+
+/** Runs the load generator as its own process and returns its measurements. */
+function drive(plan: Plan): Promise<Measurement[]> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(bin("tsx"), [join(ROOT, "scripts", "bench", "load.ts")], {
+			cwd: ROOT,
+			stdio: ["pipe", "pipe", "inherit"],
+		});
+		let out = "";
+		child.stdout.on("data", (chunk: Buffer) => {
+			out += chunk.toString();
+		});
+		child.on("error", reject);
+		child.on("close", (code) =>
+			code === 0 ? resolve(JSON.parse(out) as Measurement[]) : reject(new Error(`load generator exited with ${code}`)),
+		);
+		child.stdin.end(JSON.stringify(plan));
+	});
+}
