@@ -1,0 +1,55 @@
+import { badge, h, signalTone } from "./dom";
+import { fmtPct, fmtPrice, fmtText } from "./format";
+import type { CatalogueCard } from "./types";
+
+const deviationClass = (v: unknown) => (typeof v === "number" && v !== 0 ? (v < 0 ? "neg" : "pos") : "");
+
+/**
+ * Fills the catalogue table: one row per card with its latest market price, fair value, deviation
+ * and signal. The card's name is a button (keyboard and screen readers); a click anywhere on the
+ * row selects it too. On a phone the signal column folds into the card cell (CSS).
+ */
+export function renderCatalogue(
+	tbody: HTMLTableSectionElement,
+	cards: readonly CatalogueCard[],
+	selected: string | null,
+	onSelect: (card: CatalogueCard) => void,
+): void {
+	tbody.replaceChildren(
+		...cards.map((card) => {
+			const isSelected = card.card_id === selected;
+			const signal = fmtText(card.latest_signal);
+			const button = h(
+				"button",
+				{ type: "button", class: "row-button", "aria-pressed": isSelected ? "true" : "false" },
+				h(
+					"span",
+					{ class: "card-name" },
+					h(
+						"span",
+						{ class: `badge badge-${signalTone(card.latest_signal)} phone-only`, "aria-hidden": "true" },
+						signal,
+					),
+					fmtText(card.name ?? card.card_id),
+				),
+				h("span", { class: "sub" }, fmtText(card.set)),
+			);
+			const row = h(
+				"tr",
+				{ class: isSelected ? "selected" : null, "data-card-id": card.card_id },
+				h("th", { scope: "row" }, button),
+				h("td", { class: "wide-only" }, fmtText(card.latest_date)),
+				h("td", { class: "num" }, fmtPrice(card.latest_market_price)),
+				h("td", { class: "num opt" }, fmtPrice(card.latest_fair_price)),
+				h(
+					"td",
+					{ class: `num ${deviationClass(card.latest_deviation_pct)}` },
+					fmtPct(card.latest_deviation_pct, { signed: true }),
+				),
+				h("td", { class: "signal-col" }, badge(signal, signalTone(card.latest_signal))),
+			);
+			row.addEventListener("click", () => onSelect(card));
+			return row;
+		}),
+	);
+}

@@ -1,0 +1,64 @@
+/** Display formatting for the dashboard: every formatter answers "—" for a missing or malformed value. */
+
+/** What the page shows for a value the API did not give. */
+export const DASH = "—";
+
+const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/** A price with two decimals and thousands separators (`1,012.89`). */
+export function fmtPrice(v: unknown): string {
+	return isNum(v) ? v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : DASH;
+}
+
+/** A fraction as a percentage (`0.0137` → `1.37 %`); `signed` adds `+` to positive values. */
+export function fmtPct(v: unknown, options: { signed?: boolean; digits?: number } = {}): string {
+	if (!isNum(v)) return DASH;
+	const text = (v * 100).toFixed(options.digits ?? 2);
+	return `${options.signed && v > 0 ? "+" : ""}${text}\u00a0%`; // no line break inside "1.36 %"
+}
+
+/** A plain number (`0.1803` with 4 digits; integers with separators). */
+export function fmtNum(v: unknown, digits = 4): string {
+	if (!isNum(v)) return DASH;
+	return Number.isInteger(v) ? v.toLocaleString("en-US") : v.toFixed(digits);
+}
+
+/** A text value, or "—". */
+export function fmtText(v: unknown): string {
+	return typeof v === "string" && v.trim() !== "" ? v : DASH;
+}
+
+/** An ISO timestamp as `2026-11-27 05:10 UTC`. */
+export function fmtDateTime(v: unknown): string {
+	if (typeof v !== "string") return DASH;
+	const d = new Date(v);
+	if (Number.isNaN(d.getTime())) return DASH;
+	return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** The time between two ISO timestamps (`0.6 s`, `4 min 12 s`, `1 h 3 min`). */
+export function fmtDuration(from: unknown, to: unknown): string {
+	if (typeof from !== "string" || typeof to !== "string") return DASH;
+	const ms = Date.parse(to) - Date.parse(from);
+	if (!Number.isFinite(ms) || ms < 0) return DASH;
+	if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+	const s = Math.round(ms / 1000);
+	if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+	return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** A model spec in a few words: `rolling_median · window 7 · BUY ≤ −5 % · SELL ≥ +5 %`. */
+export function fmtSpec(spec: unknown): string {
+	if (!spec || typeof spec !== "object") return DASH;
+	const s = spec as Record<string, unknown>;
+	const parts: string[] = [];
+	if (typeof s.estimator === "string") parts.push(s.estimator);
+	if (isNum(s.window)) parts.push(`window ${s.window}`);
+	if (isNum(s.halflife)) parts.push(`half-life ${s.halflife}`);
+	if (isNum(s.buy_threshold)) parts.push(`BUY ≤ −${fmtPct(s.buy_threshold, { digits: 0 })}`);
+	if (isNum(s.sell_threshold)) parts.push(`SELL ≥ +${fmtPct(s.sell_threshold, { digits: 0 })}`);
+	const known = new Set(["estimator", "window", "halflife", "buy_threshold", "sell_threshold"]);
+	for (const [k, v] of Object.entries(s))
+		if (!known.has(k) && (typeof v === "string" || isNum(v))) parts.push(`${k.replaceAll("_", " ")} ${v}`);
+	return parts.length ? parts.join(" · ") : DASH;
+}

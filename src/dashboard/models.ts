@@ -1,0 +1,42 @@
+import { badge, h } from "./dom";
+import { fmtDateTime, fmtNum, fmtPct, fmtSpec, fmtText } from "./format";
+import type { ModelInfo, ModelList } from "./types";
+
+/** Whether a version is the champion: named by the list's `champion`, or carrying the alias. */
+export const isChampion = (m: ModelInfo, list: ModelList) =>
+	m.version === list.champion || (Array.isArray(m.aliases) && m.aliases.includes("champion"));
+
+/** Fills the model versions table, newest first, with the champion marked by a badge and the row's style. */
+export function renderModels(tbody: HTMLTableSectionElement, list: ModelList): void {
+	const models = Array.isArray(list.models) ? list.models.filter((m) => typeof m?.version === "string") : [];
+	tbody.replaceChildren(
+		...models.map((m) => {
+			const champion = isChampion(m, list);
+			const others = (Array.isArray(m.aliases) ? m.aliases : []).filter(
+				(a) => typeof a === "string" && a !== "champion",
+			);
+			return h(
+				"tr",
+				{ class: champion ? "champion" : null, "data-version": m.version },
+				h(
+					"th",
+					{ scope: "row" },
+					h("span", { class: "mono version" }, m.version),
+					champion ? badge("champion", "champion") : null,
+					...others.map((a) => badge(a, "muted")),
+					h(
+						"span",
+						{ class: "sub" },
+						`${m.run_id ? `run ${m.run_id}` : fmtText(m.source)} · ${fmtDateTime(m.created_at)}`,
+					),
+				),
+				h("td", { class: "opt" }, badge(fmtText(m.status), m.status === "ready" ? "ok" : "muted")),
+				h("td", { class: "spec opt" }, fmtSpec(m.spec)),
+				h("td", { class: "opt" }, `${fmtText(m.data_from)} → ${fmtText(m.data_as_of)}`),
+				h("td", { class: "num opt" }, fmtNum(m.card_count)),
+				h("td", { class: "num" }, fmtPct(m.validation?.mape)),
+				h("td", { class: "num opt" }, fmtPct(m.validation?.coverage, { digits: 1 })),
+			);
+		}),
+	);
+}

@@ -1,0 +1,32 @@
+import { byId } from "./dom";
+
+/** The page's fixed elements (public/index.html). */
+export const el = {
+	form: byId<HTMLFormElement>("key-form"),
+	keyLabel: byId<HTMLLabelElement>("api-key-label"),
+	key: byId<HTMLInputElement>("api-key"),
+	connect: byId<HTMLButtonElement>("connect"),
+	forget: byId<HTMLButtonElement>("forget-key"),
+	refresh: byId<HTMLButtonElement>("refresh"),
+	banner: byId("banner"),
+	intro: byId("intro"),
+	dashboard: byId("dashboard"),
+	connection: byId("connection"),
+	filter: byId<HTMLInputElement>("card-filter"),
+	catalogue: byId<HTMLTableSectionElement>("catalogue-rows"),
+	catalogueCount: byId("catalogue-count"),
+	catalogueMsg: byId("catalogue-msg"),
+	chartTitle: byId("chart-title"),
+	chartSubtitle: byId("chart-subtitle"),
+	chart: byId("chart"),
+	chartSummary: byId("chart-summary"),
+	chartMsg: byId("chart-msg"),
+	runs: byId<HTMLTableSectionElement>("run-rows"),
+	runsCount: byId("runs-count"),
+	runsMsg: byId("runs-msg"),
+	runDetail: byId("run-detail"),
+	runDetailMsg: byId("run-detail-msg"),
+	models: byId<HTMLTableSectionElement>("model-rows"),
+	modelsCount: byId("models-count"),
+	modelsMsg: byId("models-msg"),
+};

@@ -1,0 +1,259 @@
+/**
+ * The operator dashboard end to end: the page served from static assets by the real Worker,
+ * driven in headless Chromium against the real API (no mocks), before and after the pipeline
+ * builds the first model from the shipped sample.
+ */
+import { mkdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../../scripts/lib/local";
+import type { LocalWorker } from "../../scripts/lib/local-worker";
+import {
+	ARTIFACTS,
+	CHROMIUM,
+	chromiumAvailable,
+	type Keys,
+	launchBrowser,
+	runSamplePipeline,
+	startSeededWorker,
+} from "./harness";
+
+const required = process.env.POKEWATCH_E2E_REQUIRED === "1";
+if (!chromiumAvailable && !required)
+	console.warn(
+		`[e2e] dashboard tests SKIPPED: no Chromium at ${CHROMIUM}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`,
+	);
+
+const SAMPLE_CARDS = 16;
+const CARD = "sv03-223-charizard-ex";
+
+/** A page that records CSP violations and uncaught errors, which every scenario asserts are absent. */
+type WatchedPage = { page: Page; context: BrowserContext; csp: string[]; errors: string[] };
+
+describe.skipIf(!chromiumAvailable && !required)("the operator dashboard in Chromium", () => {
+	let worker: LocalWorker;
+	let keys: Keys;
+	let browser: Browser;
+	let run: Awaited<ReturnType<typeof runSamplePipeline>>;
+	const opened: WatchedPage[] = [];
+
+	const url = (path = "/") => new URL(path, worker.url).href;
+
+	async function open(viewport = { width: 1280, height: 900 }): Promise<WatchedPage> {
+		const context = await browser.newContext({ viewport });
+		const page = await context.newPage();
+		page.setDefaultTimeout(15_000);
+		const watched: WatchedPage = { page, context, csp: [], errors: [] };
+		page.on("console", (m) => {
+			if (/Content Security Policy/i.test(m.text())) watched.csp.push(m.text());
+		});
+		page.on("pageerror", (e) => watched.errors.push(String(e)));
+		opened.push(watched);
+		await page.goto(url("/"));
+		return watched;
+	}
+
+	async function connect(page: Page, key: string): Promise<void> {
+		await page.getByLabel("API key", { exact: true }).fill(key);
+		await page.getByRole("button", { name: "Connect" }).click();
+	}
+
+	/** Every panel has settled: the page clears aria-busy once all its calls have answered. */
+	const settled = (page: Page) => page.locator('#dashboard[aria-busy="false"]').waitFor({ state: "attached" });
+
+	/** A card's history straight from the API, to compare with what the page shows. */
+	const historyOf = async (card: string) =>
+		(await (await fetch(url(`/v1/cards/${card}/history`), { headers: { "x-api-key": keys.admin } })).json()) as {
+			points: { signal: string }[];
+		};
+
+	const text = async (page: Page, selector: string) => ((await page.locator(selector).textContent()) ?? "").trim();
+
+	beforeAll(async () => {
+		// `npm test` builds them first (pretest); a bare `vitest` run needs `npm run build:assets`.
+		const bundle = await stat(join(ROOT, "public", "app", "dashboard.js")).catch(() => null);
+		if (!bundle) throw new Error("public/app/dashboard.js is missing: run `npm run build:assets` first");
+		({ worker, keys } = await startSeededWorker());
+		browser = await launchBrowser();
+		await mkdir(ARTIFACTS, { recursive: true });
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await worker?.dispose();
+	});
+
+	it("is served from static assets under a strict CSP, while the Worker keeps its routes", async () => {
+		const page = await fetch(url("/"));
+		expect(page.status).toBe(200);
+		expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+		expect(page.headers.get("x-request-id")).toBeNull(); // not the Worker: a static asset
+		const csp = page.headers.get("content-security-policy") ?? "";
+		for (const directive of [
+			"script-src 'self'",
+			"style-src 'self'",
+			"connect-src 'self'",
+			"img-src 'self' data:",
+			"frame-ancestors 'none'",
+		])
+			expect(csp).toContain(directive);
+		expect(csp).not.toContain("unsafe-inline");
+		const html = await page.text();
+		expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=/i); // nothing inline
+		for (const asset of ["/app/dashboard.js", "/app/dashboard.css"]) {
+			expect(html).toContain(asset);
+			const res = await fetch(url(asset));
+			expect(res.status, asset).toBe(200);
+			expect((await res.arrayBuffer()).byteLength, asset).toBeGreaterThan(1000);
+		}
+		// Every Worker route still answers from the Worker (its X-Request-ID), never from public/.
+		for (const [path, status] of [
+			["/health", 200],
+			["/v1/health", 503],
+			["/docs", 200],
+			["/openapi.json", 200],
+			["/cards", 401],
+			["/fair_price", 401],
+			["/v1/cards", 401],
+		] as const) {
+			const res = await fetch(url(path));
+			await res.arrayBuffer();
+			expect(res.status, path).toBe(status);
+			expect(res.headers.get("x-request-id"), path).not.toBeNull();
+		}
+	});
+
+	it("says clearly that no model is serving yet, and lists no runs", async () => {
+		const { page } = await open();
+		await expect(page.locator("#intro").isVisible()).resolves.toBe(true);
+		await connect(page, keys.admin);
+		await settled(page);
+		expect(await text(page, "#catalogue-msg")).toContain("No model is serving yet (503)");
+		expect(await text(page, "#chart-msg")).toContain("once a model is serving");
+		expect(await text(page, "#runs-msg")).toBe("No pipeline runs yet.");
+		expect(await page.locator("#catalogue-rows tr").count()).toBe(0);
+	});
+
+	it("shows the catalogue with signals, a card's chart, the sample run and the champion", async () => {
+		run = await runSamplePipeline(worker.url, keys.admin);
+		expect(run.status).toBe("complete");
+		const watched = await open();
+		const { page } = watched;
+		await connect(page, keys.admin);
+		await settled(page);
+
+		// The catalogue: every sample card, each with its latest signal.
+		expect(await page.locator("#catalogue-rows tr").count()).toBe(SAMPLE_CARDS);
+		const signals = await page.locator("#catalogue-rows td.signal-col .badge").allTextContents();
+		expect(signals).toHaveLength(SAMPLE_CARDS);
+		for (const s of signals) expect(["BUY", "SELL", "HOLD"]).toContain(s);
+
+		// A card's chart: as many points as the API's history, with its BUY and SELL days counted.
+		const history = await historyOf(CARD);
+		const buy = history.points.filter((p) => p.signal === "BUY").length;
+		const sell = history.points.filter((p) => p.signal === "SELL").length;
+		expect(history.points.length).toBeGreaterThan(100);
+		await page.locator(`#catalogue-rows tr[data-card-id="${CARD}"]`).click();
+		await page.locator(`#chart-summary[data-points="${history.points.length}"]`).waitFor();
+		expect(await text(page, "#chart-summary")).toContain(`${history.points.length} days`);
+		expect(await text(page, "#chart-summary")).toContain(`${buy} BUY · ${sell} SELL days`);
+		expect(await text(page, "#chart-title")).toBe("Charizard ex");
+		expect(await page.locator(`#catalogue-rows tr[data-card-id="${CARD}"] button`).getAttribute("aria-pressed")).toBe(
+			"true",
+		);
+		const canvas = await page.locator("#chart canvas").boundingBox();
+		expect(canvas?.width).toBeGreaterThan(300);
+		expect(canvas?.height).toBeGreaterThan(150);
+		const legend = await page.locator("#chart .u-legend").textContent();
+		for (const label of ["Market price", "Fair value", "BUY day", "SELL day"]) expect(legend).toContain(label);
+
+		// The runs table and the run's details: status, metrics and drift as the API reports them.
+		const row = page.locator(`#run-rows tr[data-run-id="${run.id}"]`);
+		expect(await page.locator("#run-rows tr").count()).toBe(1);
+		expect(await row.locator(".badge").first().textContent()).toBe("complete");
+		expect(await row.textContent()).toContain(run.model_version ?? "missing model version");
+		const detail = await text(page, "#run-detail");
+		const metric = (subject: string, window: string, name: string) =>
+			run.metrics.find((m) => m.subject === subject && m.window_name === window && m.name === name)?.value;
+		const mape = metric("chosen", "validation", "mape");
+		const psi = metric("drift", "run", "psi");
+		expect(mape).toEqual(expect.any(Number));
+		expect(psi).toEqual(expect.any(Number));
+		expect(detail).toContain(`MAPE${((mape as number) * 100).toFixed(2)}\u00a0%`);
+		expect(detail).toContain(`PSI${(psi as number).toFixed(4)}`);
+		expect(detail).toMatch(/Driftnone|Driftflagged/);
+
+		// The model versions with the champion marked.
+		const champion = page.locator("#model-rows tr.champion");
+		expect(await champion.count()).toBe(1);
+		expect(await champion.getAttribute("data-version")).toBe(run.model_version);
+		expect(await champion.locator(".badge-champion").textContent()).toBe("champion");
+
+		// Keyboard: another card's button takes focus and Enter charts it.
+		await page.locator('#catalogue-rows tr[data-card-id="sv04-199-groudon"] button').focus();
+		await page.keyboard.press("Enter");
+		await page.locator("#chart-title", { hasText: "Groudon" }).waitFor();
+
+		// The key: in this tab's sessionStorage only, never in localStorage or the URL; a reload reconnects.
+		const storage = await page.evaluate(() => ({ session: sessionStorage.length, local: localStorage.length }));
+		expect(storage).toEqual({ session: 1, local: 0 });
+		expect(page.url()).not.toContain(keys.admin);
+		expect(await page.getByLabel("API key", { exact: true }).inputValue()).toBe("");
+		await page.reload();
+		await settled(page);
+		expect(await page.locator("#catalogue-rows tr").count()).toBe(SAMPLE_CARDS);
+		expect(await page.locator("#chart canvas").count()).toBe(1);
+		await page.screenshot({ path: join(ARTIFACTS, "dashboard-desktop.png"), fullPage: true });
+
+		await page.getByRole("button", { name: "Forget key" }).click();
+		expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+		expect(await page.locator("#dashboard").isHidden()).toBe(true);
+		expect(watched).toMatchObject({ csp: [], errors: [] });
+	});
+
+	it("fits a phone: no horizontal scrolling at 390 px, the chart drawn", async () => {
+		const watched = await open({ width: 390, height: 844 });
+		const { page } = watched;
+		await connect(page, keys.admin);
+		await settled(page);
+		expect(await page.locator("#catalogue-rows tr").count()).toBe(SAMPLE_CARDS);
+		await page.locator(`#catalogue-rows tr[data-card-id="${CARD}"]`).click();
+		await page.locator(`#chart-summary[data-points="${(await historyOf(CARD)).points.length}"]`).waitFor();
+		// Runs in the page (the test's own types have no DOM).
+		const widths = await page.evaluate(() => {
+			type Root = { scrollWidth: number; clientWidth: number };
+			const { documentElement } = (globalThis as unknown as { document: { documentElement: Root } }).document;
+			return { scroll: documentElement.scrollWidth, client: documentElement.clientWidth };
+		});
+		expect(widths.client).toBe(390);
+		expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+		const canvas = await page.locator("#chart canvas").boundingBox();
+		expect(canvas?.width).toBeGreaterThan(250);
+		expect((canvas?.x ?? 0) + (canvas?.width ?? Number.POSITIVE_INFINITY)).toBeLessThanOrEqual(widths.client);
+		await page.screenshot({ path: join(ARTIFACTS, "dashboard-phone.png"), fullPage: true });
+		expect(watched).toMatchObject({ csp: [], errors: [] });
+	});
+
+	it("says clearly when a key is unknown, revoked or over its rate limit", async () => {
+		const cases = [
+			{ key: keys.unknown, expected: /did not accept this key \(401\)/ },
+			{ key: keys.revoked, expected: /not allowed \(403\).*revoked/ },
+		];
+		for (const { key, expected } of cases) {
+			const { page } = await open();
+			await connect(page, key);
+			await page.locator("#banner:not([hidden])").waitFor();
+			expect(await text(page, "#banner")).toMatch(expected);
+			expect(await page.locator("#dashboard").isHidden()).toBe(true);
+			expect(await page.evaluate(() => sessionStorage.length)).toBe(0); // a refused key is not kept
+			if (key === keys.unknown) await page.screenshot({ path: join(ARTIFACTS, "dashboard-bad-key.png") });
+		}
+		// One request allowed, then 429s with Retry-After: the page says how long to wait.
+		const { page } = await open();
+		await connect(page, keys.limited);
+		await page.locator("#banner:not([hidden])").waitFor();
+		expect(await text(page, "#banner")).toMatch(/Too many requests with this key \(429\): wait \d+ s/);
+		expect(opened.flatMap((w) => [...w.csp, ...w.errors])).toEqual([]);
+	});
+});
