@@ -16,6 +16,8 @@ export type AppEnv = {
 		cache?: "hit" | "miss";
 		/** For the request log: the model version that answered. */
 		modelVersion?: string;
+		/** For the request log: the signal answered (single fair-price answers). */
+		signal?: "BUY" | "SELL" | "HOLD";
 		/** For the request log: tokens left in the key's bucket. */
 		rateLimitRemaining?: number;
 	};

@@ -37,6 +37,8 @@ const TOUCH_EVERY_MS = 60_000;
  * run one at a time, so concurrent requests can never spend more than the bucket holds.
  */
 export class RateLimiter extends DurableObject<Env> implements RateLimiterClient {
+	#alarmArmed = false;
+
 	/** Takes `cost` tokens if there are enough; otherwise takes none. */
 	async take(cost: number, limits: BucketLimits): Promise<TakeResult> {
 		if (!(cost > 0) || !(limits.capacity > 0) || !(limits.refillPerSecond > 0)) {
@@ -58,7 +60,11 @@ export class RateLimiter extends DurableObject<Env> implements RateLimiterClient
 			idleAt,
 		});
 		// The alarm only needs setting once; alarm() re-arms itself if the bucket was used since.
-		if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(idleAt);
+		// Remembered in memory so a busy key does not read its alarm on every request.
+		if (!this.#alarmArmed) {
+			if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(idleAt);
+			this.#alarmArmed = true;
+		}
 		return {
 			allowed,
 			remaining: Math.floor(tokens),
@@ -77,6 +83,7 @@ export class RateLimiter extends DurableObject<Env> implements RateLimiterClient
 			await this.ctx.storage.setAlarm(stored.idleAt);
 			return;
 		}
+		this.#alarmArmed = false;
 		await this.ctx.storage.deleteAll();
 	}
 }

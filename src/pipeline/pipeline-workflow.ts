@@ -1,6 +1,7 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { getConfig } from "../config";
 import { insertRun } from "../db/runs";
+import { runDataPoint, writeMetrics } from "../lib/metrics";
 import { CODE_VERSION } from "./code-version";
 import { type PipelineInput, PipelineParams } from "./params";
 import { runPipeline } from "./run-pipeline";
@@ -28,11 +29,26 @@ export class PricePipeline extends WorkflowEntrypoint<Env, PipelineInput> {
 				created_at: event.timestamp.toISOString(),
 			}),
 		);
+		const metrics = (status: string, version: string | null) =>
+			writeMetrics(
+				this.env.METRICS,
+				runDataPoint({
+					run_id: runId,
+					source: params.source,
+					status,
+					trigger: params.trigger,
+					model_version: version,
+					duration_ms: Date.now() - event.timestamp.getTime(),
+					promoted: status === "complete",
+				}),
+			);
 		try {
 			const output = await runPipeline(this.env, getConfig(this.env), steps, params);
 			console.log(JSON.stringify({ level: "info", msg: "pipeline run ended", run_id: runId, ...output }));
+			metrics(output.status, output.version);
 			return output;
 		} catch (error) {
+			metrics("failed", null);
 			console.error(
 				JSON.stringify({
 					level: "error",

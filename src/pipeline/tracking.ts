@@ -19,6 +19,28 @@ export const inputHash = (kind: string, input: unknown) =>
 
 const errorText = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
+/** Row count a step reports in its outputs (`rows`, `row_count` or `rows_out`), for the step log line. */
+function rowsOf(outputs: unknown): number | null {
+	if (typeof outputs !== "object" || outputs === null) return null;
+	const o = outputs as Record<string, unknown>;
+	for (const field of ["rows", "row_count", "rows_out"]) if (typeof o[field] === "number") return o[field] as number;
+	return null;
+}
+
+/** One structured log line per step attempt, for `wrangler tail --format json`. */
+function logStep(line: {
+	run_id: string;
+	step: string;
+	attempt: number;
+	duration_ms: number;
+	rows: number | null;
+	outcome: "complete" | "cached" | "failed";
+	error?: string;
+}) {
+	const write = line.outcome === "failed" ? console.warn : console.log;
+	write(JSON.stringify({ level: line.outcome === "failed" ? "warn" : "info", msg: "pipeline step", ...line }));
+}
+
 /** Runs a run's steps through the Workflow engine, recording each one. */
 export class StepRunner {
 	/** The step running (or last run): named in the run's failure record. */
@@ -50,6 +72,7 @@ export class StepRunner {
 		const kind = stepKind(name);
 		return this.step.do(name, config, async (ctx) => {
 			const base = { run_id: this.runId, name };
+			const started = Date.now();
 			await this.db.batch([
 				// The run row comes first: step rows refer to it.
 				...(name === STEP.start ? [this.registerRun()] : []),
@@ -82,8 +105,25 @@ export class StepRunner {
 					outputs: result,
 					cached,
 				}).run();
+				logStep({
+					run_id: this.runId,
+					step: name,
+					attempt: ctx.attempt,
+					duration_ms: Date.now() - started,
+					rows: rowsOf(result),
+					outcome: cached ? "cached" : "complete",
+				});
 				return result;
 			} catch (error) {
+				logStep({
+					run_id: this.runId,
+					step: name,
+					attempt: ctx.attempt,
+					duration_ms: Date.now() - started,
+					rows: null,
+					outcome: "failed",
+					error: errorText(error),
+				});
 				await stepEnded(this.db, { ...base, status: "failed", at: new Date().toISOString(), error: errorText(error) })
 					.run()
 					.catch(() => undefined);

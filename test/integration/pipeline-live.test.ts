@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { RunDetail } from "../../src/api/schemas/runs";
 import { getRun } from "../../src/db/runs";
 import { listSteps } from "../../src/db/steps";
@@ -51,6 +51,31 @@ describe("the live source: the Pokémon Price Tracker API", () => {
 				shardStep(STEP.collect, 0),
 				shardStep(STEP.collect, 1),
 			]);
+		},
+		RUN_TIMEOUT,
+	);
+
+	it(
+		"logs each step as one JSON line and never writes the upstream token",
+		async () => {
+			const lines: string[] = [];
+			const spies = (["log", "info", "warn", "error"] as const).map((level) =>
+				vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+					lines.push(args.map(String).join(" "));
+				}),
+			);
+			try {
+				await useScenario(KEY, "server-down");
+				await using run = await runToEnd("live-logged", LIVE);
+				expect(run.output).toMatchObject({ status: "complete" });
+			} finally {
+				for (const spy of spies) spy.mockRestore();
+			}
+			const steps = lines.filter((l) => l.includes('"msg":"pipeline step"')).map((l) => JSON.parse(l));
+			expect(steps.length).toBeGreaterThan(3);
+			expect(steps[0]).toMatchObject({ run_id: "live-logged", attempt: expect.any(Number), outcome: "complete" });
+			expect(steps.every((s) => typeof s.duration_ms === "number" && typeof s.step === "string")).toBe(true);
+			expect(lines.join("\n")).not.toContain(KEY);
 		},
 		RUN_TIMEOUT,
 	);

@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../context";
+import { requestDataPoint, writeMetrics } from "../../lib/metrics";
 
 /** The fields of the one structured log line written per request. */
 export type RequestLogLine = {
@@ -15,12 +16,14 @@ export type RequestLogLine = {
 	cache: "hit" | "miss" | null;
 	model_version: string | null;
 	ratelimit_remaining: number | null;
+	signal: string | null;
 };
 
 /**
  * Writes one JSON line per request for `wrangler tail --format json` and Workers Logs: request
- * id, key id (never the key), matched route, status, latency, cache outcome, model version and
- * rate-limit remaining. Nothing from headers or bodies is logged.
+ * id, key id (never the key), matched route, status, latency, cache outcome, model version,
+ * signal and rate-limit remaining. Nothing from headers or bodies is logged. The same figures go
+ * to the Analytics Engine dataset (METRICS) as one data point.
  */
 export const requestLog = (options: { write?: (line: RequestLogLine) => void } = {}) => {
 	const write = options.write ?? ((line: RequestLogLine) => console.log(JSON.stringify(line)));
@@ -28,7 +31,7 @@ export const requestLog = (options: { write?: (line: RequestLogLine) => void } =
 		const started = Date.now();
 		await next();
 		const status = c.res.status;
-		write({
+		const line: RequestLogLine = {
 			level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
 			msg: "request",
 			request_id: c.get("requestId"),
@@ -41,6 +44,9 @@ export const requestLog = (options: { write?: (line: RequestLogLine) => void } =
 			cache: c.get("cache") ?? null,
 			model_version: c.get("modelVersion") ?? null,
 			ratelimit_remaining: c.get("rateLimitRemaining") ?? null,
-		});
+			signal: c.get("signal") ?? null,
+		};
+		write(line);
+		writeMetrics(c.env.METRICS, requestDataPoint(line));
 	});
 };

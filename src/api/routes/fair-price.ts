@@ -81,6 +81,8 @@ fairPriceRoutes.openapi(
 		const { items } = c.req.valid("json");
 		const results = await Promise.all(items.map((item, index) => batchItem(c, item, index)));
 		const failed = results.filter((r) => r.status !== 200).length;
+		// A batch has no single signal: keep the request log's field for single answers.
+		c.set("signal", undefined);
 		return c.json({ items: results, succeeded: results.length - failed, failed }, 200);
 	},
 );
@@ -93,6 +95,7 @@ export async function answer(c: Context<AppEnv>, cardId: string, date: string | 
 	// A batch is a hit only if every item was.
 	c.set("cache", c.get("cache") === "miss" ? "miss" : cache);
 	c.set("modelVersion", result.model_version);
+	c.set("signal", result.signal);
 	return result;
 }
 
