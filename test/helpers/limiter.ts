@@ -15,7 +15,11 @@ export const readBucket = (stub: Stub) =>
 
 /** Rewrites a limiter's stored bucket: how tests make time pass without sleeping. */
 export const writeBucket = (stub: Stub, bucket: StoredBucket) =>
-	runInDurableObject(stub, (_instance, state) => state.storage.kv.put("bucket", bucket));
+	runInDurableObject(stub, (instance, state) => {
+		state.storage.kv.put("bucket", bucket);
+		// The object keeps its true bucket in memory: make it read the rewritten one.
+		instance.reload();
+	});
 
 /**
  * Rewrites the stored bucket as if `seconds` had passed since its last update (and since its

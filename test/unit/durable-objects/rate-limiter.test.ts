@@ -117,7 +117,7 @@ describe("RateLimiter.take", () => {
 		// Now a minute since the touch, but the bucket is empty: refused, so no touch either.
 		const bucket = await readBucket(stub);
 		if (!bucket) throw new Error("no bucket");
-		await writeBucket(stub, { ...bucket, tokens: 0, updatedAt: Date.now() + 60_000 });
+		await writeBucket(stub, { ...bucket, tokens: 0, updatedAt: Date.now() });
 		expect(await stub.take(1, limits)).toMatchObject({ allowed: false, touch: false });
 		await age(stub, 61);
 		expect(await stub.take(1, limits)).toMatchObject({ allowed: true, touch: true });
@@ -182,5 +182,35 @@ describe("RateLimiter.alarm", () => {
 		}));
 		expect(after.bucket).toBeDefined();
 		expect(after.alarm).toBe(after.bucket?.idleAt);
+	});
+});
+
+describe("RateLimiter storage", () => {
+	it("writes a bucket never fuller than the truth, reserving ahead so a big bucket is not written on every take", async () => {
+		const stub = limiterOf(`limiter-reserve-${crypto.randomUUID()}`);
+		const limits = { capacity: 1000, refillPerSecond: 1 / 3600 };
+		await stub.take(1, limits);
+		const first = await readBucket(stub);
+		// 999 left in truth; storage holds 5 % less (a reservation of 50 takes).
+		expect(first?.tokens).toBeCloseTo(949, 3);
+		for (let i = 0; i < 40; i++) await stub.take(1, limits);
+		expect((await readBucket(stub))?.tokens).toBeCloseTo(949, 3);
+		const fifty = await Promise.all(Array.from({ length: 20 }, () => stub.take(1, limits)));
+		expect(fifty.at(-1)?.remaining).toBe(939);
+		// The reservation ran out: storage moved down again, still below the truth.
+		const later = await readBucket(stub);
+		expect(later?.tokens).toBeLessThanOrEqual(939);
+		expect(later?.tokens).toBeGreaterThan(880);
+	});
+
+	it("restarting from storage can only under-admit", async () => {
+		const stub = limiterOf(`limiter-restart-${crypto.randomUUID()}`);
+		const limits = { capacity: 100, refillPerSecond: 1 / 3600 };
+		for (let i = 0; i < 10; i++) await stub.take(1, limits);
+		// Forget memory, as an evicted object would.
+		await runInDurableObject(stub, (instance: RateLimiter) => instance.reload());
+		const after = await stub.take(1, limits);
+		expect(after.allowed).toBe(true);
+		expect(after.remaining).toBeLessThanOrEqual(89);
 	});
 });
