@@ -56,6 +56,8 @@ export const memoUrl = (namespace: string, key: string) =>
  * `ttlSeconds` after the response. A thrown error or a null value is never stored. A broken
  * cache never fails the request: it counts as a miss. `inIsolate: false` skips the isolate's
  * own map, for values a caller already keeps in memory (card series in the model store).
+ * `sharedCache: false` skips the Cache API, for values cheaper to compute than to fetch (an
+ * answer whose card is already in memory): they live in the isolate's map only.
  */
 export async function memo<T>(
 	waitUntil: (promise: Promise<unknown>) => void,
@@ -63,7 +65,7 @@ export async function memo<T>(
 	key: string,
 	ttlSeconds: number,
 	fn: () => Promise<T>,
-	options: { inIsolate?: boolean } = {},
+	options: { inIsolate?: boolean; sharedCache?: boolean } = {},
 ): Promise<{ value: T; cache: CacheOutcome }> {
 	const url = memoUrl(namespace, key);
 	const now = Date.now();
@@ -73,8 +75,9 @@ export async function memo<T>(
 		count(namespace, "hit");
 		return { value: local.value as T, cache: "hit" };
 	}
+	const shared = options.sharedCache !== false;
 	const cache = caches.default;
-	const cached = await cache.match(url).catch(() => undefined);
+	const cached = shared ? await cache.match(url).catch(() => undefined) : undefined;
 	if (cached) {
 		count(namespace, "hit");
 		const value = (await cached.json()) as T;
@@ -85,10 +88,12 @@ export async function memo<T>(
 	const value = await fn();
 	if (value !== null && value !== undefined) {
 		if (keepLocal) isolate.set(url, { value, expires: now + ttlSeconds * 1000 });
-		const response = new Response(JSON.stringify(value), {
-			headers: { "Content-Type": "application/json", "Cache-Control": `public, max-age=${ttlSeconds}` },
-		});
-		waitUntil(cache.put(url, response).catch(() => undefined));
+		if (shared) {
+			const response = new Response(JSON.stringify(value), {
+				headers: { "Content-Type": "application/json", "Cache-Control": `public, max-age=${ttlSeconds}` },
+			});
+			waitUntil(cache.put(url, response).catch(() => undefined));
+		}
 	}
 	return { value, cache: "miss" };
 }

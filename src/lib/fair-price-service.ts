@@ -96,8 +96,11 @@ export async function fairPrice(
 }
 
 /**
- * `fairPrice` through the Cache API memo, keyed by model version, card and date ("latest" when
- * omitted): what the routes call. Only answers are cached; a 404 is computed every time.
+ * `fairPrice` through the memo, keyed by model version, card and date ("latest" when omitted):
+ * what the routes call. Only answers are cached; a 404 is computed every time. When the card is
+ * already in this isolate's memory, computing the answer takes microseconds, less than a Cache
+ * API round trip, so the answer is kept in the isolate only; otherwise the Cache API is asked
+ * first, which spares the card read.
  */
 export async function memoFairPrice(
 	stores: Stores,
@@ -108,8 +111,14 @@ export async function memoFairPrice(
 ): Promise<{ result: FairPriceResult; cache: CacheOutcome }> {
 	const champion = await requireChampion(stores, config);
 	const key = `${champion.version}/${cardId}/${date ?? "latest"}`;
-	const { value, cache } = await memo(waitUntil, "fair-price", key, ANSWER_TTL_SECONDS, () =>
-		fairPrice(stores, config, cardId, date, waitUntil, champion),
+	const cardInMemory = modelStore(config).hasCard(champion.version, cardId);
+	const { value, cache } = await memo(
+		waitUntil,
+		"fair-price",
+		key,
+		ANSWER_TTL_SECONDS,
+		() => fairPrice(stores, config, cardId, date, waitUntil, champion),
+		{ sharedCache: !cardInMemory },
 	);
 	return { result: value, cache };
 }

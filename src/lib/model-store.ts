@@ -49,6 +49,11 @@ export class ModelStore {
 		}
 	}
 
+	/** Whether this isolate already holds the card (or knows it is missing) under `version`. */
+	hasCard(version: string, cardId: string): boolean {
+		return this.#cards.has(`${version}\u0000${cardId}`);
+	}
+
 	/** One card's series under `version`, or null when the version has no such card. */
 	card(
 		stores: Stores,

@@ -71,3 +71,25 @@ describe("memo's isolate layer", () => {
 		});
 	});
 });
+
+describe("memo without the shared cache", () => {
+	it("keeps a cheap value in the isolate only, never writing the Cache API", async () => {
+		const { waitUntil, settle } = deferrals();
+		let calls = 0;
+		const compute = async () => {
+			calls++;
+			return "cheap";
+		};
+		expect(await memo(waitUntil, "unit", "v1/card-g/latest", 60, compute, { sharedCache: false })).toEqual({
+			value: "cheap",
+			cache: "miss",
+		});
+		await settle();
+		expect(await caches.default.match(memoUrl("unit", "v1/card-g/latest"))).toBeUndefined();
+		expect(await memo(waitUntil, "unit", "v1/card-g/latest", 60, compute, { sharedCache: false })).toEqual({
+			value: "cheap",
+			cache: "hit",
+		});
+		expect(calls).toBe(1);
+	});
+});
