@@ -11,10 +11,10 @@
  * --env staging|production it works on that environment's KV namespace through wrangler.
  */
 import { parseArgs } from "node:util";
-import { getPlatformProxy } from "wrangler";
 import { getConfig } from "../src/config";
 import { isWellFormedKey, type KeyEnv, keyEnvFor, SCOPES, type Scope } from "../src/lib/api-keys";
 import { type KeyRecord, KeyStore, type KeyValueStore, recordState } from "../src/lib/key-store";
+import { openLocalKv } from "./lib/local-platform";
 import { WranglerKv } from "./lib/wrangler-kv";
 
 const USAGE = `usage: npm run keys -- <generate|list|validate|remove|rotate> [options] [--env staging|production] [--persist-to DIR]`;
@@ -60,9 +60,7 @@ async function openStore(): Promise<{
 			close: async () => {},
 		};
 	}
-	const platform = await getPlatformProxy<Env>({
-		persist: values["persist-to"] ? { path: values["persist-to"] } : true,
-	});
+	const platform = await openLocalKv(values["persist-to"]);
 	const config = getConfig(platform.env);
 	return {
 		kv: platform.env.API_KEYS,

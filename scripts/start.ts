@@ -4,10 +4,10 @@
  * while no model is promoted, builds the first one through the pipeline on the shipped sample.
  * Safe to re-run: a completed run for the same date, source and code version is reused.
  */
-import { getPlatformProxy } from "wrangler";
 import { Api, describeProblem, localPort, type UsageError } from "./lib/api-client";
 import { ensureDevKey } from "./lib/dev-key";
 import { bin, run } from "./lib/local";
+import { openLocalKv } from "./lib/local-platform";
 import { ensureSample, followRun, startRun, summarise } from "./lib/pipeline-client";
 import { startWranglerDev } from "./lib/wrangler-dev";
 
@@ -24,7 +24,7 @@ await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"], { qui
 
 // The dev key is written through the local state before wrangler dev holds it.
 console.log("2/4 ensuring the local admin API key…");
-const platform = await getPlatformProxy<Env>({ persist: true });
+const platform = await openLocalKv();
 const devKey = await ensureDevKey(platform.env.API_KEYS).finally(() => platform.dispose());
 
 console.log(`3/4 starting the Worker on http://localhost:${port} …`);
