@@ -5,6 +5,7 @@
  * each scenario from a separate load process for a bounded time and prints a table.
  *
  *   npm run bench [-- --duration 8 --connections 32 --out bench-results/serving.json]
+ *   npm run bench -- pipeline [--cards 20000 --days 180]   (the pipeline at scale: scripts/bench/pipeline.ts)
  */
 import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -17,6 +18,18 @@ import { publishModel } from "../src/pipeline/publish-model";
 import type { Measurement, Plan, Request, Scenario } from "./bench/load";
 import { bin, ROOT, run } from "./lib/local";
 import { applyMigrations, startLocalWorker, startTrivialWorker } from "./lib/local-worker";
+
+// `npm run bench -- pipeline …` is the pipeline at scale (scripts/bench/pipeline.ts); it exits
+// when done, so the serving benchmark below runs only without it.
+if (process.argv[2] === "pipeline") {
+	const { benchPipeline } = await import("./bench/pipeline");
+	process.exit(
+		await benchPipeline(process.argv.slice(3)).catch((error: Error) => {
+			console.error(`error: ${error.message}`);
+			return 1;
+		}),
+	);
+}
 
 const { values } = parseArgs({
 	options: {

@@ -63,8 +63,19 @@ export const Config = z
 		PIPELINE_SOURCE: z
 			.enum(["sample", "live"], { error: 'PIPELINE_SOURCE must be "sample" or "live"' })
 			.default("sample"),
+		/**
+		 * "true" lets runs use the generated `synthetic:<cards>x<days>:<seed>` source (`npm run bench --
+		 * pipeline`). Off by default, refused in production, and never the cron's source.
+		 */
+		PIPELINE_SYNTHETIC: flag("PIPELINE_SYNTHETIC").default(false),
 		/** Cards per pipeline shard: each shard is collected, featurised, trained and published in its own steps. */
 		PIPELINE_SHARD_CARDS: positiveInt("PIPELINE_SHARD_CARDS", 100_000).default(250),
+		/**
+		 * The most price rows a shard may hold: a shard is cut early when its cards' histories would
+		 * pass it. Bounds every per-shard step's memory (BENCHMARKS.md: ~75 MB at 60,000 rows in the
+		 * features step, against the 128 MB a Worker has).
+		 */
+		PIPELINE_SHARD_ROWS: positiveInt("PIPELINE_SHARD_ROWS", 10_000_000).default(60_000),
 		PRICE_TRACKER_BASE_URL: z
 			.url({ protocol: /^https?$/, error: "PRICE_TRACKER_BASE_URL must be an http(s) URL" })
 			.default("https://www.pokemonpricetracker.com/api/v2")
@@ -110,6 +121,8 @@ export const Config = z
 	.superRefine((config, ctx) => {
 		if (config.ENVIRONMENT === "production" && !config.AUTH_ENABLED)
 			ctx.addIssue({ code: "custom", path: ["AUTH_ENABLED"], message: "cannot be false in production" });
+		if (config.ENVIRONMENT === "production" && config.PIPELINE_SYNTHETIC)
+			ctx.addIssue({ code: "custom", path: ["PIPELINE_SYNTHETIC"], message: "cannot be true in production" });
 		if (config.ENVIRONMENT !== "development" && config.CORS_ORIGINS.includes("*"))
 			ctx.addIssue({ code: "custom", path: ["CORS_ORIGINS"], message: `"*" is allowed only in development` });
 		for (const origin of config.CORS_ORIGINS) {

@@ -1,4 +1,5 @@
 import type { Signal } from "../model/fair-value";
+import { insertRows } from "./batch";
 
 /** A row of `model_cards`: a card and its latest evaluated day under one model version. */
 export type CatalogueCard = {
@@ -60,15 +61,20 @@ export async function topSignals(
 	return results;
 }
 
-/** Statement inserting one catalogue row (idempotent on version + card_id). */
-export function insertCatalogueCard(db: D1Database, version: string, card: CatalogueCard): D1PreparedStatement {
-	return db
-		.prepare(
-			`INSERT INTO model_cards (version, ${COLUMNS}, abs_deviation)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			 ON CONFLICT (version, card_id) DO NOTHING`,
-		)
-		.bind(
+/**
+ * Multi-row statements inserting catalogue rows (idempotent on version + card_id): seven rows per
+ * statement under D1's 100 bound parameters, so a shard of 250 cards is 36 statements, not 250.
+ */
+export function insertCatalogueCards(
+	db: D1Database,
+	version: string,
+	cards: readonly CatalogueCard[],
+): D1PreparedStatement[] {
+	return insertRows(
+		db,
+		`INSERT INTO model_cards (version, ${COLUMNS}, abs_deviation)`,
+		"ON CONFLICT (version, card_id) DO NOTHING",
+		cards.map((card) => [
 			version,
 			card.card_id,
 			card.name,
@@ -83,5 +89,6 @@ export function insertCatalogueCard(db: D1Database, version: string, card: Catal
 			card.object_key,
 			card.sha256,
 			Math.abs(card.latest_deviation ?? 0),
-		);
+		]),
+	);
 }

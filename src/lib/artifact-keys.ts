@@ -29,5 +29,9 @@ export const pipelineKeys = {
 	evaluation: (inputHash: string) => `evaluations/h=${short(inputHash)}/evaluation.json`,
 };
 
-/** The R2 path segment of a source: `sample`, `live`, or `file-<12 hex of the file's sha256>`. */
-export const sourceTag = (source: string) => (source.startsWith("file:") ? `file-${source.slice(5, 17)}` : source);
+/**
+ * The R2 path segment of a source: `sample`, `live`, `file-<12 hex of the file's sha256>`, or
+ * `synthetic-<cards>x<days>-<seed>`.
+ */
+export const sourceTag = (source: string) =>
+	source.startsWith("file:") ? `file-${source.slice(5, 17)}` : source.replaceAll(":", "-");

@@ -4,6 +4,8 @@
  * - `sample`: the shipped sample CSV in R2 (`samples/card_prices.csv`), replayed as of the run date.
  * - `file:<sha256>`: an uploaded CSV (`imports/sha256=<sha256>.csv`), as of the run date.
  * - `live`: the Price Tracker API over the card universe in config/cards.json.
+ * - `synthetic:<cards>x<days>:<seed>`: generated prices for benchmarks (synthetic-prices.ts), only
+ *   where PIPELINE_SYNTHETIC is true (never in production, never by the cron).
  */
 import type { Config } from "../config";
 import type { OutcomeRow } from "../db/run-records";
@@ -13,6 +15,13 @@ import { cardUniverse, type UniverseCard } from "./card-universe";
 import { CsvImportError, parsePriceCsv } from "./csv";
 import { sha256Hex } from "./hash";
 import { collectCards, type TrackerOptions } from "./price-tracker";
+import {
+	parseSyntheticSource,
+	type SyntheticSpec,
+	syntheticCardId,
+	syntheticIndex,
+	syntheticRows,
+} from "./synthetic-prices";
 
 /** A source refers to data that is not there or not usable: retrying cannot help. */
 export class SourceError extends Error {
@@ -38,19 +47,48 @@ export type CollectState = { dailyRemaining: number | null; stopped: string | nu
 
 /** One interface for every source. */
 export interface PriceSource {
-	plan(shardCards: number): Promise<SourcePlan>;
+	/** Cuts the cards into shards of at most `shardCards` cards and (as far as it can tell) `shardRows` rows. */
+	plan(shardCards: number, shardRows?: number): Promise<SourcePlan>;
 	collect(shard: ShardRange, state: CollectState): Promise<ShardCollection>;
 }
 
-/** Splits card ids (sorted) into shards of at most `size`. */
-export function shardRanges(cardIds: readonly string[], size: number): ShardRange[] {
+/**
+ * Splits card ids (sorted) into shards of at most `size` cards and, when `rowsOf` tells each
+ * card's price rows, at most `maxRows` rows (a card with more rows than that gets a shard alone:
+ * a card is never split).
+ */
+export function shardRanges(
+	cardIds: readonly string[],
+	size: number,
+	rowsOf?: (cardId: string) => number,
+	maxRows = Number.POSITIVE_INFINITY,
+): ShardRange[] {
 	const shards: ShardRange[] = [];
-	for (let i = 0; i < cardIds.length; i += size) {
-		const ids = cardIds.slice(i, i + size);
-		shards.push({ index: shards.length, first: ids[0] as string, last: ids.at(-1) as string, cards: ids.length });
+	const cut = (from: number, to: number) =>
+		shards.push({
+			index: shards.length,
+			first: cardIds[from] as string,
+			last: cardIds[to - 1] as string,
+			cards: to - from,
+		});
+	let start = 0;
+	let rows = 0;
+	for (let i = 0; i < cardIds.length; i++) {
+		const r = rowsOf?.(cardIds[i] as string) ?? 0;
+		if (i > start && (i - start >= size || rows + r > maxRows)) {
+			cut(start, i);
+			start = i;
+			rows = 0;
+		}
+		rows += r;
 	}
+	if (start < cardIds.length) cut(start, cardIds.length);
 	return shards;
 }
+
+/** Cards per shard when every card has at most `rowsPerCard` rows: within both limits, at least one. */
+export const cardsPerShard = (shardCards: number, shardRows: number, rowsPerCard: number) =>
+	Math.max(1, Math.min(shardCards, Math.floor(shardRows / Math.max(1, rowsPerCard))));
 
 const inShard = (id: string, s: ShardRange) => id >= s.first && id <= s.last;
 
@@ -76,11 +114,14 @@ export class CsvSource implements PriceSource {
 		}
 	}
 
-	async plan(shardCards: number): Promise<SourcePlan> {
+	async plan(shardCards: number, shardRows?: number): Promise<SourcePlan> {
 		const { rows, sha256 } = await this.#rows();
-		const ids = [...new Set(rows.map((r) => r.card_id))].sort();
+		const perCard = new Map<string, number>();
+		for (const r of rows) perCard.set(r.card_id, (perCard.get(r.card_id) ?? 0) + 1);
+		const ids = [...perCard.keys()].sort();
 		if (ids.length === 0) throw new SourceError(`${this.key} has no prices on or before ${this.runDate}`);
-		return { input: { key: this.key, sha256 }, cards: ids.length, shards: shardRanges(ids, shardCards) };
+		const shards = shardRanges(ids, shardCards, (id) => perCard.get(id) ?? 0, shardRows);
+		return { input: { key: this.key, sha256 }, cards: ids.length, shards };
 	}
 
 	async collect(shard: ShardRange, _state?: CollectState): Promise<ShardCollection> {
@@ -96,9 +137,11 @@ export class LiveSource implements PriceSource {
 		private readonly universe: readonly UniverseCard[] = cardUniverse(),
 	) {}
 
-	async plan(shardCards: number): Promise<SourcePlan> {
+	async plan(shardCards: number, shardRows = Number.POSITIVE_INFINITY): Promise<SourcePlan> {
 		const ids = this.universe.map((c) => c.card_id);
-		return { input: null, cards: ids.length, shards: shardRanges(ids, shardCards) };
+		// At most one price per card and day of the history asked for.
+		const size = cardsPerShard(shardCards, shardRows, this.options.days);
+		return { input: null, cards: ids.length, shards: shardRanges(ids, size) };
 	}
 
 	async collect(shard: ShardRange, state: CollectState): Promise<ShardCollection> {
@@ -107,11 +150,49 @@ export class LiveSource implements PriceSource {
 	}
 }
 
+/** Generated prices (benchmarks only): shards are index ranges, each generated on its own. */
+export class SyntheticSource implements PriceSource {
+	constructor(
+		private readonly spec: SyntheticSpec,
+		private readonly runDate: string,
+	) {}
+
+	async plan(shardCards: number, shardRows = Number.POSITIVE_INFINITY): Promise<SourcePlan> {
+		// Computed, not listed: a plan for a million cards never holds a million ids. A card has at
+		// most one price a day.
+		const size = cardsPerShard(shardCards, shardRows, this.spec.days);
+		const shards: ShardRange[] = [];
+		for (let first = 1; first <= this.spec.cards; first += size) {
+			const last = Math.min(this.spec.cards, first + size - 1);
+			shards.push({
+				index: shards.length,
+				first: syntheticCardId(first),
+				last: syntheticCardId(last),
+				cards: last - first + 1,
+			});
+		}
+		return { input: null, cards: this.spec.cards, shards };
+	}
+
+	async collect(shard: ShardRange, _state?: CollectState): Promise<ShardCollection> {
+		const rows = syntheticRows(this.spec, this.runDate, syntheticIndex(shard.first), syntheticIndex(shard.last));
+		return { rows, outcomes: [], dailyRemaining: null, stopped: null };
+	}
+}
+
 /** The source a run's `source` names. */
 export function openSource(env: { ARCHIVE: R2Bucket }, config: Config, source: string, runDate: string): PriceSource {
 	if (source === "sample") return new CsvSource(env.ARCHIVE, pipelineKeys.sample, "sample", runDate);
 	if (source.startsWith("file:"))
 		return new CsvSource(env.ARCHIVE, pipelineKeys.upload(source.slice(5)), source, runDate);
+	const synthetic = parseSyntheticSource(source);
+	if (synthetic) {
+		if (!config.PIPELINE_SYNTHETIC)
+			throw new SourceError(
+				"the synthetic source is for benchmarks only and needs PIPELINE_SYNTHETIC=true (never allowed in production)",
+			);
+		return new SyntheticSource(synthetic, runDate);
+	}
 	if (source !== "live") throw new SourceError(`unknown source "${source}"`);
 	if (!config.PRICE_TRACKER_API_KEY)
 		throw new SourceError(

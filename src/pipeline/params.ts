@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { isIsoDate } from "../model/card-series";
 
-/** A run's price source: `sample`, `live`, or `file:<sha256 of an uploaded CSV>`. */
-export const SOURCE_PATTERN = /^(sample|live|file:[0-9a-f]{64})$/;
+/**
+ * A run's price source: `sample`, `live`, `file:<sha256 of an uploaded CSV>`, or (benchmarks only,
+ * where PIPELINE_SYNTHETIC allows it) `synthetic:<cards>x<days>:<seed>`.
+ */
+export const SOURCE_PATTERN = /^(sample|live|file:[0-9a-f]{64}|synthetic:[1-9]\d{0,6}x[1-9]\d{0,3}:\d{1,9})$/;
 /** What a bad source is told. */
 export const SOURCE_MESSAGE = 'must be "sample", "live" or "file:<sha256 of an uploaded file>"';
 const SourceRef = z.string().regex(SOURCE_PATTERN, SOURCE_MESSAGE);

@@ -5,6 +5,7 @@ import { runDataPoint, writeMetrics } from "../lib/metrics";
 import { CODE_VERSION } from "./code-version";
 import { type PipelineInput, PipelineParams } from "./params";
 import { runPipeline } from "./run-pipeline";
+import { IoMeter, meteredBucket } from "./step-meter";
 import { StepRunner } from "./tracking";
 
 export { type PipelineInput, PipelineParams } from "./params";
@@ -18,16 +19,24 @@ export class PricePipeline extends WorkflowEntrypoint<Env, PipelineInput> {
 	override async run(event: WorkflowEvent<PipelineInput>, step: WorkflowStep) {
 		const params = PipelineParams.parse(event.payload);
 		const runId = event.instanceId;
-		const steps = new StepRunner(this.env.DB, step, runId, () =>
-			insertRun(this.env.DB, {
-				id: runId,
-				trigger: params.trigger,
-				source: params.source,
-				run_date: params.run_date,
-				force: params.force,
-				code_version: CODE_VERSION,
-				created_at: event.timestamp.toISOString(),
-			}),
+		// The steps' R2 traffic is counted per attempt and logged with each step.
+		const meter = new IoMeter();
+		const env = { DB: this.env.DB, ARCHIVE: meteredBucket(this.env.ARCHIVE, meter) };
+		const steps = new StepRunner(
+			this.env.DB,
+			step,
+			runId,
+			() =>
+				insertRun(this.env.DB, {
+					id: runId,
+					trigger: params.trigger,
+					source: params.source,
+					run_date: params.run_date,
+					force: params.force,
+					code_version: CODE_VERSION,
+					created_at: event.timestamp.toISOString(),
+				}),
+			meter,
 		);
 		const metrics = (status: string, version: string | null) =>
 			writeMetrics(
@@ -43,7 +52,7 @@ export class PricePipeline extends WorkflowEntrypoint<Env, PipelineInput> {
 				}),
 			);
 		try {
-			const output = await runPipeline(this.env, getConfig(this.env), steps, params);
+			const output = await runPipeline(env, getConfig(this.env), steps, params);
 			console.log(JSON.stringify({ level: "info", msg: "pipeline run ended", run_id: runId, ...output }));
 			metrics(output.status, output.version);
 			return output;

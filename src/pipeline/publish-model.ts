@@ -1,6 +1,8 @@
-import { type CatalogueCard, insertCatalogueCard } from "../db/catalogue";
+import { runBatched } from "../db/batch";
+import { type CatalogueCard, insertCatalogueCards } from "../db/catalogue";
 import { getModelVersion, insertBuildingVersion, markReady, promote } from "../db/models";
 import { artifactKeys } from "../lib/artifact-keys";
+import { forEachLimit } from "../lib/concurrency";
 import { sha256Hex } from "../lib/hash";
 import { type CardSeries, type PriceRow, toSeries } from "../model/card-series";
 import { evaluateAt, type ModelSpec } from "../model/fair-value";
@@ -73,8 +75,12 @@ export const digestOf = (s: CardSeries, sha256: string): CardDigest => ({
 	last_date: s.dates.at(-1) as string,
 });
 
-// D1 caps a batch's size; catalogue rows go in chunks while the version is still 'building'.
-const D1_BATCH = 50;
+/**
+ * R2 writes in flight at once while publishing cards. Workers open at most six connections per
+ * invocation (R2 calls count) and queue the rest, so more in flight gains nothing on Cloudflare
+ * and only holds more pending requests and their bodies.
+ */
+export const PUT_CONCURRENCY = 6;
 
 /**
  * Writes the card objects of `series` under `version` and their catalogue rows (the version row
@@ -88,18 +94,15 @@ export async function writeCards(
 	series: readonly CardSeries[],
 ): Promise<CardDigest[]> {
 	const artifacts = await Promise.all(series.map(cardArtifact));
-	await Promise.all(
-		series.map((s, i) =>
-			stores.ARCHIVE.put(artifactKeys.card(version, s.card_id), artifacts[i]?.body as string, {
-				httpMetadata: { contentType: "application/json" },
-				customMetadata: { sha256: artifacts[i]?.sha256 as string },
-			}),
-		),
+	await forEachLimit(series, PUT_CONCURRENCY, (s, i) =>
+		stores.ARCHIVE.put(artifactKeys.card(version, s.card_id), artifacts[i]?.body as string, {
+			httpMetadata: { contentType: "application/json" },
+			customMetadata: { sha256: artifacts[i]?.sha256 as string },
+		}),
 	);
+	// Multi-row inserts in batches (each batch one transaction), while the version is still 'building'.
 	const catalogue = series.map((s, i) => catalogueRow(version, s, artifacts[i]?.sha256 as string, spec));
-	for (let i = 0; i < catalogue.length; i += D1_BATCH) {
-		await stores.DB.batch(catalogue.slice(i, i + D1_BATCH).map((c) => insertCatalogueCard(stores.DB, version, c)));
-	}
+	await runBatched(stores.DB, insertCatalogueCards(stores.DB, version, catalogue));
 	return series.map((s, i) => digestOf(s, artifacts[i]?.sha256 as string));
 }
 

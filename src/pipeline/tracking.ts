@@ -8,6 +8,7 @@ import { findCachedOutputs, stepEnded, stepFailedOutside, stepStarted } from "..
 import { sha256Hex } from "../lib/hash";
 import { CODE_VERSION } from "./code-version";
 import { forEngine } from "./errors";
+import type { IoMeter, StepIo } from "./step-meter";
 import { STEP, stepKind } from "./step-names";
 
 /** How a step may be served from the cache: its input hash, and a check that the outputs are still usable. */
@@ -36,6 +37,8 @@ function logStep(line: {
 	rows: number | null;
 	outcome: "complete" | "cached" | "failed";
 	error?: string;
+	/** The attempt's R2 traffic, where the runner has a meter. */
+	io?: StepIo;
 }) {
 	const write = line.outcome === "failed" ? console.warn : console.log;
 	write(JSON.stringify({ level: line.outcome === "failed" ? "warn" : "info", msg: "pipeline step", ...line }));
@@ -52,6 +55,8 @@ export class StepRunner {
 		readonly runId: string,
 		/** Statement inserting the run row if it is not there yet (an instance created directly). */
 		private readonly registerRun: () => D1PreparedStatement,
+		/** Counts each attempt's R2 traffic (the steps' bucket must be metered by it), logged with the step. */
+		private readonly meter?: IoMeter,
 	) {}
 
 	/**
@@ -73,6 +78,7 @@ export class StepRunner {
 		return this.step.do(name, config, async (ctx) => {
 			const base = { run_id: this.runId, name };
 			const started = Date.now();
+			this.meter?.begin();
 			await this.db.batch([
 				// The run row comes first: step rows refer to it.
 				...(name === STEP.start ? [this.registerRun()] : []),
@@ -112,6 +118,7 @@ export class StepRunner {
 					duration_ms: Date.now() - started,
 					rows: rowsOf(result),
 					outcome: cached ? "cached" : "complete",
+					...(this.meter ? { io: this.meter.end() } : {}),
 				});
 				return result;
 			} catch (error) {
@@ -123,6 +130,7 @@ export class StepRunner {
 					rows: null,
 					outcome: "failed",
 					error: errorText(error),
+					...(this.meter ? { io: this.meter.end() } : {}),
 				});
 				await stepEnded(this.db, { ...base, status: "failed", at: new Date().toISOString(), error: errorText(error) })
 					.run()

@@ -109,6 +109,16 @@ describe("getConfig: access control", () => {
 		expect(configError({ AUTH_ENABLED: "no" }).message).toContain("AUTH_ENABLED");
 	});
 
+	it("keeps the synthetic source off unless asked for, and never allows it in production", () => {
+		expect(getConfig(withVars({})).PIPELINE_SYNTHETIC).toBe(false);
+		expect(getConfig(withVars({ PIPELINE_SYNTHETIC: "true" })).PIPELINE_SYNTHETIC).toBe(true);
+		expect(configError({ PIPELINE_SYNTHETIC: "true", ENVIRONMENT: "production" }).message).toContain(
+			"PIPELINE_SYNTHETIC: cannot be true in production",
+		);
+		// The cron's source can never be synthetic.
+		expect(configError({ PIPELINE_SOURCE: "synthetic:10x10:1" }).message).toContain("PIPELINE_SOURCE");
+	});
+
 	it('allows CORS_ORIGINS="*" in development only', () => {
 		expect(getConfig(withVars({ ENVIRONMENT: "development", CORS_ORIGINS: "*" })).CORS_ORIGINS).toEqual(["*"]);
 		for (const ENVIRONMENT of ["test", "staging", "production"])

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ApiError } from "../../errors";
 import { pipelineKeys } from "../../lib/artifact-keys";
+import { isSyntheticSource } from "../../lib/synthetic-prices";
 import { todayUtc } from "../../model/dates";
 import { RunNotStartedError, requestRun } from "../../pipeline/start-run";
 import { createApp } from "../app";
@@ -39,6 +40,8 @@ adminRunRoutes.openapi(
 			throw invalid("body.source", "the sample is not uploaded yet: PUT it to /v1/admin/sample first");
 		if (body.source.startsWith("file:") && !(await c.env.ARCHIVE.head(pipelineKeys.upload(body.source.slice(5)))))
 			throw invalid("body.source", "no uploaded file has this sha256: POST the CSV to /v1/admin/imports first");
+		if (isSyntheticSource(body.source) && !config.PIPELINE_SYNTHETIC)
+			throw invalid("body.source", "the synthetic source is for benchmarks only: PIPELINE_SYNTHETIC is not true here");
 		if (body.source === "live" && !config.PRICE_TRACKER_API_KEY)
 			throw invalid("body.source", "the live source needs the PRICE_TRACKER_API_KEY secret, which is not set");
 		try {

@@ -13,7 +13,10 @@ type Env = { DB: D1Database; ARCHIVE: R2Bucket };
 
 /** Plans the run's shards from its source, and records the plan. */
 export async function planShards(env: Env, config: Config, runId: string, params: PipelineParams): Promise<SourcePlan> {
-	const plan = await openSource(env, config, params.source, params.run_date).plan(config.PIPELINE_SHARD_CARDS);
+	const plan = await openSource(env, config, params.source, params.run_date).plan(
+		config.PIPELINE_SHARD_CARDS,
+		config.PIPELINE_SHARD_ROWS,
+	);
 	await runBatched(
 		env.DB,
 		putParams(env.DB, runId, { input: plan.input, universe_cards: plan.cards, shards: plan.shards.length }),

@@ -3,8 +3,10 @@ import type { Config } from "../../config";
 import { getChampion } from "../../db/models";
 import { putParams } from "../../db/run-records";
 import { markRunning } from "../../db/runs";
+import { isSyntheticSource } from "../../lib/synthetic-prices";
 import type { ModelSpec } from "../../model/fair-value";
 import { CODE_VERSION } from "../code-version";
+import { FatalStepError } from "../errors";
 import type { PipelineParams } from "../params";
 
 /** The serving champion when the run started (null before the first promotion). */
@@ -19,6 +21,7 @@ export function runParams(params: PipelineParams, config: Config): Record<string
 		force: params.force,
 		code_version: CODE_VERSION,
 		shard_cards: config.PIPELINE_SHARD_CARDS,
+		shard_rows: config.PIPELINE_SHARD_ROWS,
 		baseline_window: config.FAIR_VALUE_WINDOW,
 		buy_threshold: config.BUY_THRESHOLD,
 		sell_threshold: config.SELL_THRESHOLD,
@@ -43,7 +46,11 @@ export function runParams(params: PipelineParams, config: Config): Record<string
 	};
 }
 
-/** Marks the run running and records its params; returns the champion it will be compared with. */
+/**
+ * Marks the run running and records its params; returns the champion it will be compared with.
+ * Synthetic prices never meet real ones: a synthetic run refuses a real champion, and a real run
+ * a synthetic one.
+ */
 export async function startRun(
 	db: D1Database,
 	config: Config,
@@ -51,6 +58,12 @@ export async function startRun(
 	params: PipelineParams,
 ): Promise<StartOutput> {
 	const champion = await getChampion(db);
+	if (champion && isSyntheticSource(champion.source) !== isSyntheticSource(params.source))
+		throw new FatalStepError(
+			isSyntheticSource(params.source)
+				? `synthetic prices are never mixed with real ones, and the serving champion ${champion.version} comes from "${champion.source}": run synthetic benchmarks on fresh state (npm run bench -- pipeline)`
+				: `the serving champion ${champion.version} was built from synthetic prices ("${champion.source}"); a real run never mixes with it: use fresh state`,
+		);
 	await db.batch([
 		markRunning(db, runId, new Date().toISOString(), champion?.version ?? null),
 		...putParams(db, runId, runParams(params, config)),

@@ -1,6 +1,13 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type CatalogueCard, listCardIds, listCatalogue, topSignals } from "../../../src/db/catalogue";
+import { runBatched } from "../../../src/db/batch";
+import {
+	type CatalogueCard,
+	insertCatalogueCards,
+	listCardIds,
+	listCatalogue,
+	topSignals,
+} from "../../../src/db/catalogue";
 import { cardRows, resetModels, seedModel } from "../../helpers/model";
 
 let version: string;
@@ -58,5 +65,34 @@ describe("topSignals", () => {
 	it("filters to one signal and honours the limit", async () => {
 		expect(ids(await topSignals(env.DB, version, ["BUY"], 10))).toEqual(["cat-a", "cat-c"]);
 		expect(ids(await topSignals(env.DB, version, ["SELL"], 1))).toEqual(["cat-e"]);
+	});
+});
+
+describe("insertCatalogueCards", () => {
+	it("writes many rows in few statements (seven rows each), once per version and card", async () => {
+		const rows = await listCatalogue(env.DB, version, null, 10);
+		const copies = Array.from({ length: 3 }, (_, k) =>
+			rows.map((r) => ({ ...r, card_id: `${r.card_id}-copy${k}` })),
+		).flat();
+		const statements = insertCatalogueCards(env.DB, version, copies);
+		expect(statements).toHaveLength(Math.ceil(copies.length / 7));
+		await runBatched(env.DB, statements);
+		// Inserted once: a second write changes nothing.
+		await runBatched(
+			env.DB,
+			insertCatalogueCards(
+				env.DB,
+				version,
+				copies.map((c) => ({ ...c, points: 999 })),
+			),
+		);
+		const all = await listCatalogue(env.DB, version, null, 100);
+		expect(all).toHaveLength(rows.length * 4);
+		expect(all.find((r) => r.card_id === "cat-e-copy2")).toEqual({
+			...rows.find((r) => r.card_id === "cat-e"),
+			card_id: "cat-e-copy2",
+		});
+		// abs_deviation is written too: the largest |deviation| still comes first.
+		expect((await topSignals(env.DB, version, ["SELL"], 1))[0]?.card_id).toMatch(/^cat-e/);
 	});
 });

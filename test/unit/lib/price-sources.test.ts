@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { getConfig } from "../../../src/config";
 import { pipelineKeys } from "../../../src/lib/artifact-keys";
 import { cardUniverse } from "../../../src/lib/card-universe";
-import { CsvSource, LiveSource, openSource, SourceError, shardRanges } from "../../../src/lib/price-sources";
+import {
+	CsvSource,
+	cardsPerShard,
+	LiveSource,
+	openSource,
+	SourceError,
+	shardRanges,
+} from "../../../src/lib/price-sources";
 import { cardRows } from "../../helpers/model";
 import { toCsv } from "../../helpers/pipeline";
 import { trackerOptions, useScenario } from "../../helpers/price-tracker";
@@ -20,6 +27,34 @@ describe("shardRanges", () => {
 			{ index: 0, first: "a", last: "b", cards: 2 },
 			{ index: 1, first: "c", last: "d", cards: 2 },
 			{ index: 2, first: "e", last: "e", cards: 1 },
+		]);
+	});
+});
+
+describe("shardRanges with a row budget", () => {
+	it("cuts a shard early when the next card's rows would pass the budget, never splitting a card", () => {
+		const rows: Record<string, number> = { a: 40, b: 40, c: 30, d: 100, e: 5 };
+		expect(shardRanges(["a", "b", "c", "d", "e"], 10, (id) => rows[id] ?? 0, 80)).toEqual([
+			{ index: 0, first: "a", last: "b", cards: 2 },
+			{ index: 1, first: "c", last: "c", cards: 1 },
+			{ index: 2, first: "d", last: "d", cards: 1 },
+			{ index: 3, first: "e", last: "e", cards: 1 },
+		]);
+	});
+
+	it("gives sources with a known history length fewer cards per shard", () => {
+		expect(cardsPerShard(250, 60_000, 180)).toBe(250);
+		expect(cardsPerShard(250, 60_000, 365)).toBe(164);
+		expect(cardsPerShard(250, 10, 3650)).toBe(1);
+	});
+
+	it("applies to an uploaded file by each card's rows", async () => {
+		await env.ARCHIVE.put("test/sources/budget.csv", toCsv(ROWS));
+		const plan = await new CsvSource(env.ARCHIVE, "test/sources/budget.csv", "file", "2026-04-03").plan(10, 5);
+		// src-a and src-b (3 + 2 rows) fit in five; src-c (3 rows) starts the next shard.
+		expect(plan.shards).toEqual([
+			{ index: 0, first: "src-a", last: "src-b", cards: 2 },
+			{ index: 1, first: "src-c", last: "src-c", cards: 1 },
 		]);
 	});
 });
