@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { Config } from "../../config";
 import type { AppEnv, AuthenticatedKey } from "../../context";
 import { ApiError } from "../../errors";
-import { hashApiKey, isWellFormedKey, keyEnvFor, type Scope } from "../../lib/api-keys";
+import { isWellFormedKey, keyEnvFor, type Scope } from "../../lib/api-keys";
 import type { KeyRecord } from "../../lib/key-store";
 import { KeyStore, recordState } from "../../lib/key-store";
 import { Lru } from "../../lib/lru";
@@ -30,13 +30,15 @@ const validated = new Lru<string, { record: KeyRecord; at: number }>(10_000);
 export const forgetValidatedKeys = () => validated.clear();
 
 async function lookup(kv: KVNamespace, key: string, config: Config): Promise<KeyRecord | null> {
-	const hash = await hashApiKey(key);
 	const now = Date.now();
-	const cached = validated.get(hash);
+	// Keyed by the presented key itself, which this request already holds in memory: a cached key
+	// costs no SHA-256. Nothing here outlives the isolate or reaches storage or logs; KV only ever
+	// sees the hash.
+	const cached = validated.get(key);
 	if (cached && now - cached.at < config.KEY_CACHE_SECONDS * 1000) return cached.record;
 	const record = await new KeyStore(kv).findByKey(key, config.KEY_CACHE_SECONDS > 0 ? 30 : undefined);
-	if (record) validated.set(hash, { record, at: now });
-	else validated.delete(hash);
+	if (record) validated.set(key, { record, at: now });
+	else validated.delete(key);
 	return record;
 }
 
