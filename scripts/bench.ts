@@ -8,15 +8,15 @@
  *   npm run bench -- pipeline [--cards 20000 --days 180]   (the pipeline at scale: scripts/bench/pipeline.ts)
  */
 import { spawn } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { cpus, totalmem } from "node:os";
-import { dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parsePriceCsv } from "../src/lib/csv";
 import { KeyStore } from "../src/lib/key-store";
 import { publishModel } from "../src/pipeline/publish-model";
 import type { Measurement, Plan, Request, Scenario } from "./bench/load";
-import { bin, ROOT, run } from "./lib/local";
+import { writeBenchResults } from "./bench/results";
+import { bin, ROOT } from "./lib/local";
 import { applyMigrations, startLocalWorker, startTrivialWorker } from "./lib/local-worker";
 
 // `npm run bench -- pipeline …` is the pipeline at scale (scripts/bench/pipeline.ts); it exits
@@ -227,20 +227,11 @@ try {
 			);
 		}
 	}
-	const commit = (await run("git", ["rev-parse", "--short", "HEAD"], { quiet: true }).catch(() => "unknown")).trim();
-	const out = values.out ?? join(ROOT, "bench-results", `serving-${commit}.json`);
-	await mkdir(dirname(out), { recursive: true });
-	const machine = {
-		cpus: cpus().length,
-		cpu_model: cpus()[0]?.model,
-		memory_gib: Math.round(totalmem() / 2 ** 30),
-		node: process.version,
-	};
-	await writeFile(
-		out,
-		`${JSON.stringify({ commit, date: new Date().toISOString(), machine, plan: { connections, duration_s: durationMs / 1000 }, model: model.version, results }, null, 2)}\n`,
-	);
-	console.log(`figures written to ${out}`);
+	await writeBenchResults("serving", values.out, {
+		plan: { connections, duration_s: durationMs / 1000 },
+		model: model.version,
+		results,
+	});
 } finally {
 	await worker.dispose();
 	await trivial.dispose();

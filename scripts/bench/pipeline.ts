@@ -1,19 +1,4 @@
-/**
- * `npm run bench -- pipeline`: the real pipeline Workflow at scale, on generated prices.
- *
- *   npm run bench -- pipeline [--cards 20000] [--days 180] [--seed 1] [--date 2026-10-31]
- *                             [--shard-cards N] [--skip-node] [--timeout-minutes 30] [--out FILE]
- *
- * Starts the Worker in workerd (Miniflare, loopback, fresh state, wrangler.toml's bindings and
- * vars, plus PIPELINE_SYNTHETIC=true and PIPELINE_SHARD_CARDS if given), refuses to go on if that
- * state holds a model or the sample, starts a run on `synthetic:<cards>x<days>:<seed>` through
- * POST /v1/admin/runs, follows GET /v1/runs/{id} to its end, then runs the step functions of the
- * largest shard again in Node for CPU and memory (pipeline-node.ts). Prints the step table, the
- * table per kind of step and the totals, and writes them as JSON under bench-results/.
- */
-import { mkdir, writeFile } from "node:fs/promises";
-import { cpus, totalmem } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { Config } from "../../src/config";
@@ -24,7 +9,7 @@ import type { SourcePlan } from "../../src/lib/price-sources";
 import { PipelineParams } from "../../src/pipeline/params";
 import { STEP } from "../../src/pipeline/step-names";
 import { Api, describeProblem } from "../lib/api-client";
-import { ROOT, run } from "../lib/local";
+import { ROOT } from "../lib/local";
 import { applyMigrations, startLocalWorker } from "../lib/local-worker";
 import { type RunView, startRun } from "../lib/pipeline-client";
 import {
@@ -37,6 +22,7 @@ import {
 	stepRows,
 	totalsOf,
 } from "./pipeline-report";
+import { writeBenchResults } from "./results";
 
 type RunDetail = RunView & { created_at: string; ended_at: string | null; steps: StepView[] };
 
@@ -185,19 +171,7 @@ export async function benchPipeline(args: string[]): Promise<number> {
 				"largest read KB": totals.largest_read_bytes === null ? "" : (totals.largest_read_bytes / 1024).toFixed(1),
 			},
 		]);
-		const commit = (await run("git", ["rev-parse", "--short", "HEAD"], { quiet: true }).catch(() => "unknown")).trim();
-		const out = opts.out ?? join(ROOT, "bench-results", `pipeline-${commit}.json`);
-		await mkdir(dirname(out), { recursive: true });
-		const machine = {
-			cpus: cpus().length,
-			cpu_model: cpus()[0]?.model,
-			memory_gib: Math.round(totalmem() / 2 ** 30),
-			node: process.version,
-		};
 		const report = {
-			commit,
-			date: new Date().toISOString(),
-			machine,
 			source: opts.source,
 			run_date: opts.date,
 			shard_cards: config.PIPELINE_SHARD_CARDS,
@@ -209,8 +183,7 @@ export async function benchPipeline(args: string[]): Promise<number> {
 			node_note:
 				"node_* figures: the step function re-run in Node on the largest shard (CPU, peak heap + external at GCs)",
 		};
-		await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
-		console.log(`figures written to ${out}`);
+		await writeBenchResults("pipeline", opts.out ?? undefined, report);
 		return ended.status === "failed" ? 1 : 0;
 	} finally {
 		await worker.dispose();

@@ -53,6 +53,21 @@ export async function startLocalWorker(
 	const stateDir = await mkdtemp(join(ROOT, ".wrangler", "tmp", "local-worker-"));
 	const scriptPath = await bundle(stateDir);
 	const workerOptions = projectWorkerOptions();
+	return launch(
+		stateDir,
+		{
+			...workerOptions,
+			name: "pokewatch",
+			modules: true,
+			scriptPath,
+			bindings: { ...(workerOptions.bindings ?? {}), ...options.vars },
+		},
+		options.onLog,
+	);
+}
+
+/** Starts one Worker (Miniflare v4-shaped options) on loopback with its state under `stateDir`. */
+async function launch(stateDir: string, worker: object, onLog?: (message: string) => void): Promise<LocalWorker> {
 	// wrangler hands out options in Miniflare's v4 shape; Miniflare 5 converts them.
 	const mf = new Miniflare(
 		convertV4MiniflareOptions({
@@ -60,16 +75,8 @@ export async function startLocalWorker(
 			port: 0,
 			defaultPersistRoot: join(stateDir, "state"),
 			// The Worker's console output, one structured record per line (default: dropped).
-			handleStructuredLogs: ({ message }: { message: string }) => options.onLog?.(message),
-			workers: [
-				{
-					...workerOptions,
-					name: "pokewatch",
-					modules: true,
-					scriptPath,
-					bindings: { ...(workerOptions.bindings ?? {}), ...options.vars },
-				},
-			],
+			handleStructuredLogs: ({ message }: { message: string }) => onLog?.(message),
+			workers: [worker],
 		} as Parameters<typeof convertV4MiniflareOptions>[0]),
 	);
 	const url = await mf.ready;
@@ -100,24 +107,7 @@ export async function startTrivialWorker(options: { sameConfig: boolean }): Prom
 	const scriptPath = join(stateDir, "worker.js");
 	await writeFile(scriptPath, TRIVIAL_SCRIPT);
 	const base = options.sameConfig ? projectWorkerOptions() : { compatibilityDate: "2026-11-01" };
-	const mf = new Miniflare(
-		convertV4MiniflareOptions({
-			host: "127.0.0.1",
-			port: 0,
-			defaultPersistRoot: join(stateDir, "state"),
-			workers: [{ ...base, name: "trivial", modules: true, scriptPath }],
-		} as Parameters<typeof convertV4MiniflareOptions>[0]),
-	);
-	const url = await mf.ready;
-	return {
-		url,
-		mf,
-		stateDir,
-		dispose: async () => {
-			await mf.dispose();
-			await rm(stateDir, { recursive: true, force: true });
-		},
-	};
+	return launch(stateDir, { ...base, name: "trivial", modules: true, scriptPath });
 }
 
 /** Applies every migrations/*.sql file to a D1 database, in order. */

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CardId, IsoDate, Signal } from "./common";
+import { CardId, IsoDate, pageQuery, Signal } from "./common";
 
 export const CardIdParam = z.object({ card_id: CardId.openapi({ param: { name: "card_id", in: "path" } }) });
 
@@ -16,20 +16,7 @@ export const CatalogueEntry = z
 	})
 	.openapi("CatalogueEntry");
 
-export const CatalogueQuery = z.object({
-	limit: z.coerce
-		.number()
-		.int()
-		.min(1)
-		.max(100)
-		.default(50)
-		.openapi({ param: { name: "limit", in: "query" }, example: 50 }),
-	cursor: z
-		.string()
-		.max(200)
-		.optional()
-		.openapi({ param: { name: "cursor", in: "query" }, description: "`next_cursor` from the previous page." }),
-});
+export const CatalogueQuery = z.object(pageQuery(50));
 
 export const CataloguePage = z
 	.object({
@@ -71,13 +58,7 @@ export const SignalsQuery = z.object({
 		.enum(["BUY", "SELL"])
 		.optional()
 		.openapi({ param: { name: "signal", in: "query" }, description: "Both when omitted." }),
-	limit: z.coerce
-		.number()
-		.int()
-		.min(1)
-		.max(100)
-		.default(20)
-		.openapi({ param: { name: "limit", in: "query" } }),
+	limit: pageQuery(20).limit,
 });
 
 export const SignalEntry = CatalogueEntry.extend({ latest_deviation_pct: z.number() }).openapi("SignalEntry");

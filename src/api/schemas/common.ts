@@ -48,3 +48,19 @@ export function problemResponses(...statuses: number[]) {
 	};
 	return Object.fromEntries(statuses.map((s) => [s, { description: describe[s] ?? "Error", content: problemContent }]));
 }
+
+/** `limit` (1–100) and an opaque `cursor`: the query of every paged list. */
+export const pageQuery = (defaultLimit: number) => ({
+	limit: z.coerce
+		.number()
+		.int()
+		.min(1)
+		.max(100)
+		.default(defaultLimit)
+		.openapi({ param: { name: "limit", in: "query" }, example: defaultLimit }),
+	cursor: z
+		.string()
+		.max(300)
+		.optional()
+		.openapi({ param: { name: "cursor", in: "query" }, description: "`next_cursor` from the previous page." }),
+});

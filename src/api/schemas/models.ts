@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { pageQuery } from "./common";
 
 /** A model version name: `v<latest data date>-<10 hex>`. */
 export const VersionName = z
@@ -40,20 +41,7 @@ export const ModelList = z
 	.openapi("ModelList");
 
 /** Paging of GET /v1/models. */
-export const ModelsQuery = z.object({
-	limit: z.coerce
-		.number()
-		.int()
-		.min(1)
-		.max(100)
-		.default(20)
-		.openapi({ param: { name: "limit", in: "query" } }),
-	cursor: z
-		.string()
-		.max(300)
-		.optional()
-		.openapi({ param: { name: "cursor", in: "query" } }),
-});
+export const ModelsQuery = z.object(pageQuery(20));
 
 /** The `{version}` path parameter. */
 export const VersionParam = z.object({ version: VersionName.openapi({ param: { name: "version", in: "path" } }) });

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { SOURCE_MESSAGE, SOURCE_PATTERN } from "../../pipeline/params";
-import { IsoDate } from "./common";
+import { IsoDate, pageQuery } from "./common";
 
 /** A run id: the Workflow instance id (`nightly-2026-08-23`, `run-20260823-1a2b3c4d`). */
 export const RunId = z
@@ -102,18 +102,7 @@ export const RunList = z.object({ runs: z.array(Run), next_cursor: z.string().nu
 
 /** Paging and filtering of GET /v1/runs. */
 export const RunsQuery = z.object({
-	limit: z.coerce
-		.number()
-		.int()
-		.min(1)
-		.max(100)
-		.default(20)
-		.openapi({ param: { name: "limit", in: "query" } }),
-	cursor: z
-		.string()
-		.max(300)
-		.optional()
-		.openapi({ param: { name: "cursor", in: "query" } }),
+	...pageQuery(20),
 	status: RunStatus.optional().openapi({ param: { name: "status", in: "query" } }),
 });
 
