@@ -34,6 +34,9 @@ export default defineConfig(async () => {
 			setupFiles: ["./test/setup/apply-migrations.ts"],
 			globalSetup: ["./test/setup/price-tracker-server.ts"],
 			include: ["test/**/*.test.ts"],
+			// The Worker's one-line-per-request and per-step logs would bury the test report; tests that
+			// are about those lines capture them themselves.
+			onConsoleLog: (log: string) => !/"msg":"(request|pipeline step)"/.test(log),
 			// Everything in workerd, except the operator CLIs' tests, which spawn Node, and the dashboard's
 			// end-to-end test, which drives headless Chromium against the Worker (skipped without Chromium).
 			projects: [
