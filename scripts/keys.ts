@@ -19,6 +19,11 @@ import { WranglerKv } from "./lib/wrangler-kv";
 
 const USAGE = `usage: npm run keys -- <generate|list|validate|remove|rotate> [options] [--env staging|production] [--persist-to DIR]`;
 
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+	console.log(USAGE);
+	process.exit(0);
+}
+
 class UsageError extends Error {}
 
 const { values, positionals } = parseArgs({

@@ -19,6 +19,11 @@ import {
 
 const USAGE = "usage: npm run models -- list | promote <version>  [--env staging|production]";
 
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+	console.log(USAGE);
+	process.exit(0);
+}
+
 type Model = {
 	version: string;
 	status: string;

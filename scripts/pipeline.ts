@@ -20,6 +20,11 @@ import { ensureSample, exitCode, followRun, startRun, summarise, uploadFile } fr
 const USAGE =
 	"usage: npm run pipeline -- [--date YYYY-MM-DD] [--source live|sample|file:PATH.csv] [--env staging|production] [--force]";
 
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+	console.log(USAGE);
+	process.exit(0);
+}
+
 /** Reads and validates a price file locally; throws a UsageError listing every bad line and field. */
 async function readValidFile(path: string): Promise<string> {
 	const text = await readFile(path, "utf8").catch((error: Error) => {
