@@ -121,3 +121,21 @@ describe("X-Request-ID", () => {
 		expect(new Set(ids).size).toBe(ids.length);
 	});
 });
+
+describe("the OpenAPI document and security", () => {
+	it("marks the public health routes as needing no key and every other operation as needing one", async () => {
+		const doc = (await (await api("/openapi.json")).json()) as {
+			security: unknown[];
+			paths: Record<string, Record<string, { security?: unknown[] }>>;
+		};
+		expect(doc.security.length).toBeGreaterThan(0);
+		expect(doc.paths["/v1/health"]?.get?.security).toEqual([]);
+		expect(doc.paths["/health"]?.get?.security).toEqual([]);
+		const others = Object.entries(doc.paths).flatMap(([path, ops]) =>
+			Object.values(ops)
+				.filter((op) => op.security !== undefined)
+				.map(() => path),
+		);
+		expect(others.sort()).toEqual(["/health", "/v1/health"]);
+	});
+});

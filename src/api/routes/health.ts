@@ -13,6 +13,8 @@ healthRoutes.openapi(
 		method: "get",
 		path: "/v1/health",
 		tags: ["Health"],
+		// Public: no API key.
+		security: [],
 		summary: "Service status, serving model version, card count, data as-of date and the latest drift flag",
 		responses: {
 			200: { description: "A model is serving", content: { "application/json": { schema: Health } } },

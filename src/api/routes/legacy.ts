@@ -68,6 +68,7 @@ legacyRoutes.openapi(
 		path: "/health",
 		tags,
 		deprecated: true,
+		security: [],
 		summary: "Deprecated: use GET /v1/health",
 		responses: {
 			200: { description: "Always 200, as before", content: { "application/json": { schema: LegacyHealth } } },
