@@ -12,6 +12,7 @@ import {
 	describeProblem,
 	localPort,
 	remoteTarget,
+	runCli,
 	type Target,
 	UsageError,
 	withLocalWorker,
@@ -87,9 +88,4 @@ async function main(): Promise<number> {
 	return values.env !== undefined ? go(remoteTarget(values.env)) : withLocalWorker(localPort(), go);
 }
 
-try {
-	process.exitCode = await main();
-} catch (error) {
-	console.error(error instanceof UsageError ? error.message : `error: ${(error as Error).message}`);
-	process.exitCode = error instanceof UsageError ? 2 : 1;
-}
+await runCli(main);

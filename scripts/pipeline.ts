@@ -14,7 +14,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { CsvImportError, parsePriceCsv } from "../src/lib/csv";
 import { isIsoDate } from "../src/model/card-series";
-import { Api, localPort, remoteTarget, type Target, UsageError, withLocalWorker } from "./lib/api-client";
+import { Api, localPort, remoteTarget, runCli, type Target, UsageError, withLocalWorker } from "./lib/api-client";
 import { ensureSample, exitCode, followRun, startRun, summarise, uploadFile } from "./lib/pipeline-client";
 
 const USAGE =
@@ -83,9 +83,4 @@ async function main(): Promise<number> {
 	return values.env !== undefined ? go(remoteTarget(values.env)) : withLocalWorker(localPort(), go);
 }
 
-try {
-	process.exitCode = await main();
-} catch (error) {
-	console.error(error instanceof UsageError ? error.message : `error: ${(error as Error).message}`);
-	process.exitCode = error instanceof UsageError ? 2 : 1;
-}
+await runCli(main);

@@ -102,3 +102,16 @@ export function localPort(): number {
 		throw new UsageError(`PORT must be a TCP port number, got "${process.env.PORT}"`);
 	return port;
 }
+
+/**
+ * Runs a CLI's `main` and sets the exit status: its result, 2 for a usage error (printed
+ * as is), 1 for anything else (printed as `error: …`).
+ */
+export async function runCli(main: () => Promise<number>): Promise<void> {
+	try {
+		process.exitCode = await main();
+	} catch (error) {
+		console.error(error instanceof UsageError ? error.message : `error: ${(error as Error).message}`);
+		process.exitCode = error instanceof UsageError ? 2 : 1;
+	}
+}

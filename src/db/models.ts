@@ -70,6 +70,12 @@ export function markReady(db: D1Database, version: string): D1PreparedStatement 
 	return db.prepare("UPDATE model_versions SET status = 'ready' WHERE version = ?").bind(version);
 }
 
+// Moving an alias keeps the version it named in `previous` (unchanged when it already names it).
+const MOVE_ALIAS = `ON CONFLICT (alias) DO UPDATE SET
+	previous = CASE WHEN model_aliases.version = excluded.version THEN model_aliases.previous ELSE model_aliases.version END,
+	version = excluded.version,
+	updated_at = excluded.updated_at`;
+
 /**
  * Statement pointing `alias` at a ready version (a single D1 write is atomic), keeping the
  * version it replaced in `previous`. Changes nothing when the version is missing or not ready.
@@ -84,10 +90,7 @@ export function promoteStatement(
 		.prepare(
 			`INSERT INTO model_aliases (alias, version, previous, updated_at)
 			 SELECT ?1, version, NULL, ?3 FROM model_versions WHERE version = ?2 AND status = 'ready'
-			 ON CONFLICT (alias) DO UPDATE SET
-			   previous = CASE WHEN model_aliases.version = excluded.version THEN model_aliases.previous ELSE model_aliases.version END,
-			   version = excluded.version,
-			   updated_at = excluded.updated_at`,
+			 ${MOVE_ALIAS}`,
 		)
 		.bind(alias, version, now);
 }
@@ -120,10 +123,7 @@ export function promoteIfUnchanged(
 			`INSERT INTO model_aliases (alias, version, previous, updated_at)
 			 SELECT ?1, version, NULL, ?3 FROM model_versions WHERE version = ?2 AND status = 'ready'
 			   AND (?4 IS NULL OR EXISTS (SELECT 1 FROM model_aliases WHERE alias = ?1))
-			 ON CONFLICT (alias) DO UPDATE SET
-			   previous = CASE WHEN model_aliases.version = excluded.version THEN model_aliases.previous ELSE model_aliases.version END,
-			   version = excluded.version,
-			   updated_at = excluded.updated_at
+			 ${MOVE_ALIAS}
 			 WHERE model_aliases.version IS ?4`,
 		)
 		.bind(alias, version, now, expected);

@@ -4,21 +4,10 @@ import {
 	deviation,
 	evaluateAt,
 	indexOfDate,
-	type ModelSpec,
 	nearestDates,
 	trailingMean,
 } from "../../../src/model/fair-value";
-
-const SPEC: ModelSpec = { estimator: "trailing_mean", window: 3, buy_threshold: 0.1, sell_threshold: 0.15 };
-
-/** Evaluates the last day of a price list on consecutive made-up dates. */
-const lastDay = (prices: number[], spec: ModelSpec = SPEC) =>
-	evaluateAt(
-		prices.map((_, i) => `2026-01-${String(i + 1).padStart(2, "0")}`),
-		prices,
-		prices.length - 1,
-		spec,
-	);
+import { lastDay, SPEC } from "../../helpers/evaluate";
 
 describe("trailingMean", () => {
 	const prices = [10, 20, 30, 40, 50];

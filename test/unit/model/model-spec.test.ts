@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluateAt, judge, ModelSpec } from "../../../src/model/fair-value";
-
-const SPEC: ModelSpec = { estimator: "trailing_mean", window: 3, buy_threshold: 0.1, sell_threshold: 0.15 };
-
-/** Evaluates the last day of a price list on consecutive made-up dates. */
-const lastDay = (prices: number[], spec: ModelSpec = SPEC) =>
-	evaluateAt(
-		prices.map((_, i) => `2026-01-${String(i + 1).padStart(2, "0")}`),
-		prices,
-		prices.length - 1,
-		spec,
-	);
+import { lastDay, SPEC } from "../../helpers/evaluate";
 
 describe("ModelSpec and the leak-free estimators", () => {
 	it("parses a spec stored before the leak-free estimators existed, unchanged", () => {
