@@ -108,8 +108,9 @@ export async function memoFairPrice(
 	cardId: string,
 	date: string | undefined,
 	waitUntil: WaitUntil,
+	known?: ModelVersion,
 ): Promise<{ result: FairPriceResult; cache: CacheOutcome }> {
-	const champion = await requireChampion(stores, config);
+	const champion = known ?? (await requireChampion(stores, config));
 	const key = `${champion.version}/${cardId}/${date ?? "latest"}`;
 	const cardInMemory = modelStore(config).hasCard(champion.version, cardId);
 	const { value, cache } = await memo(

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
+import type { ModelVersion } from "../../db/models";
 import { fairPriceEtag, memoFairPrice, requireChampion } from "../../lib/fair-price-service";
 import { createApp } from "../app";
 import { problemBody, toApiError, validationError } from "../problem";
@@ -58,7 +59,7 @@ fairPriceRoutes.openapi(
 		c.header("Cache-Control", "private, max-age=60");
 		c.set("modelVersion", champion.version);
 		if (matchesEtag(c.req.header("If-None-Match"), etag)) return c.body(null, 304);
-		return c.json(await answer(c, card_id, date), 200);
+		return c.json(await answer(c, card_id, date, champion), 200);
 	},
 );
 
@@ -79,7 +80,9 @@ fairPriceRoutes.openapi(
 	}),
 	async (c) => {
 		const { items } = c.req.valid("json");
-		const results = await Promise.all(items.map((item, index) => batchItem(c, item, index)));
+		// One champion for the whole batch (a 503 for all when none is promoted).
+		const champion = await requireChampion(c.env, c.get("config"));
+		const results = await Promise.all(items.map((item, index) => batchItem(c, item, index, champion)));
 		const failed = results.filter((r) => r.status !== 200).length;
 		// A batch has no single signal: keep the request log's field for single answers.
 		c.set("signal", undefined);
@@ -88,9 +91,14 @@ fairPriceRoutes.openapi(
 );
 
 /** One fair price through the Cache API memo, noting the outcome for the request log. */
-export async function answer(c: Context<AppEnv>, cardId: string, date: string | undefined) {
-	const { result, cache } = await memoFairPrice(c.env, c.get("config"), cardId, date, (p) =>
-		c.executionCtx.waitUntil(p),
+export async function answer(c: Context<AppEnv>, cardId: string, date: string | undefined, champion?: ModelVersion) {
+	const { result, cache } = await memoFairPrice(
+		c.env,
+		c.get("config"),
+		cardId,
+		date,
+		(p) => c.executionCtx.waitUntil(p),
+		champion,
 	);
 	// A batch is a hit only if every item was.
 	c.set("cache", c.get("cache") === "miss" ? "miss" : cache);
@@ -106,16 +114,14 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
 	return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }
 
-async function batchItem(c: Context<AppEnv>, item: unknown, index: number) {
+async function batchItem(c: Context<AppEnv>, item: unknown, index: number, champion: ModelVersion) {
 	try {
 		const parsed = FairPriceRequest.safeParse(item);
 		if (!parsed.success) throw validationError(parsed.error, `body.items.${index}`);
-		const result = await answer(c, parsed.data.card_id, parsed.data.date);
+		const result = await answer(c, parsed.data.card_id, parsed.data.date, champion);
 		return { index, status: 200 as const, result };
 	} catch (error) {
 		const apiError = toApiError(error);
-		// A missing model fails every item alike: answer the batch as a whole instead.
-		if (apiError.code === "model_unavailable") throw apiError;
 		if (apiError.status >= 500)
 			console.error(JSON.stringify({ level: "error", msg: "batch item failed", index, error: String(error) }));
 		const { instance: _instance, ...problem } = problemBody(apiError, c.get("requestId"));
