@@ -1,15 +1,32 @@
 /**
- * `npm start`: the local main job. Applies D1 migrations, ensures the local admin key, serves the
- * Worker on http://localhost:$PORT (default 8787) with state persisted under .wrangler/, and,
- * while no model is promoted, builds the first one through the pipeline on the shipped sample.
- * Safe to re-run: a completed run for the same date, source and code version is reused.
+ * `npm start [-- --no-sample]`: the local main job. Applies D1 migrations, ensures the local
+ * admin key, serves the Worker on http://localhost:$PORT (default 8787) with state persisted
+ * under .wrangler/, and, while nothing is published, runs the pipeline once on the shipped
+ * sample (skipped with --no-sample, for a deployment that will run on its own data). Safe to
+ * re-run. The Worker stops with this process, however it stops.
  */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { Api, describeProblem, localPort, type UsageError } from "./lib/api-client";
 import { ensureDevKey } from "./lib/dev-key";
-import { bin, run } from "./lib/local";
+import { bin, ROOT, run } from "./lib/local";
 import { openLocalKv } from "./lib/local-platform";
-import { ensureSample, followRun, startRun, summarise } from "./lib/pipeline-client";
-import { startWranglerDev } from "./lib/wrangler-dev";
+import { ensureSample, followRun, startRun, summarise, waitUntilServed } from "./lib/pipeline-client";
+import { answers, startWranglerDev } from "./lib/wrangler-dev";
+
+const USAGE = "usage: npm start [-- --no-sample]   (PORT=9000 npm start to change the port)";
+const PID_FILE = join(ROOT, ".wrangler", "pokewatch-dev.pid");
+
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+	console.log(USAGE);
+	process.exit(0);
+}
+const unknown = process.argv.slice(2).filter((a) => a !== "--no-sample");
+if (unknown.length > 0) {
+	console.error(`unknown argument(s): ${unknown.join(" ")}\n${USAGE}`);
+	process.exit(2);
+}
+const noSample = process.argv.includes("--no-sample");
 
 let port: number;
 try {
@@ -17,6 +34,30 @@ try {
 } catch (error) {
 	console.error((error as UsageError).message);
 	process.exit(2);
+}
+
+/** The process group of a Worker an earlier `npm start` left running, if it is still alive. */
+async function staleWorker(): Promise<number | null> {
+	const pid = Number((await readFile(PID_FILE, "utf8").catch(() => "")).trim());
+	if (!Number.isInteger(pid) || pid <= 0) return null;
+	try {
+		process.kill(pid, 0);
+		return pid;
+	} catch {
+		return null;
+	}
+}
+
+if (await answers(`http://localhost:${port}`)) {
+	const stale = await staleWorker();
+	console.error(
+		stale
+			? `A PokeWatch Worker from an earlier npm start (process group ${stale}) still holds port ${port}.\n` +
+					`Stop it with:  kill -- -${stale}\nthen run npm start again.`
+			: `Something already answers on port ${port} (another npm start, or another program).\n` +
+					`Stop it, or use another port: PORT=9000 npm start`,
+	);
+	process.exit(1);
 }
 
 console.log("1/4 applying D1 migrations (local)…");
@@ -28,7 +69,7 @@ const platform = await openLocalKv();
 const devKey = await ensureDevKey(platform.env.API_KEYS).finally(() => platform.dispose());
 
 console.log(`3/4 starting the Worker on http://localhost:${port} …`);
-const dev = await startWranglerDev(port, { output: "inherit", args: ["--test-scheduled"] });
+const dev = await startWranglerDev(port, { output: "inherit", args: ["--test-scheduled"], pidFile: PID_FILE });
 for (const signal of ["SIGINT", "SIGTERM"] as const)
 	process.on(signal, () => {
 		void dev.stop().then(() => process.exit(0));
@@ -36,37 +77,36 @@ for (const signal of ["SIGINT", "SIGTERM"] as const)
 dev.child.on("exit", (code) => process.exit(code ?? 0));
 
 const api = new Api({ base: dev.base, key: devKey.key, label: "local" });
-const health = await api.request<{ model_version?: string }>("GET", "/v1/health");
+const health = await api.request<{ model_version?: string; data_as_of?: string }>("GET", "/v1/health");
 if (health.status === 200) {
-	console.log(`4/4 model ${health.body.model_version} is serving (npm run pipeline builds a new one).`);
+	console.log(
+		`4/4 serving data as of ${health.body.data_as_of} with ${health.body.model_version} (npm run pipeline runs a new night).`,
+	);
+} else if (noSample) {
+	console.log(
+		"4/4 --no-sample: nothing is published yet. Run the pipeline on your data:\n" +
+			"      npm run pipeline -- --source file:PATH.csv [--date YYYY-MM-DD | --replay FROM..TO]",
+	);
 } else {
-	console.log("4/4 no model is serving yet: building one through the pipeline on data/sample/card_prices.csv…");
+	console.log("4/4 nothing is published yet: running the pipeline on data/sample/card_prices.csv…");
 	try {
 		if ((await ensureSample(api)) === "uploaded") console.log("  uploaded the shipped sample");
 		const { id, reused } = await startRun(api, { source: "sample", trigger: "start" });
 		console.log(`  run ${id}${reused ? " (reused)" : ""}:`);
 		const result = await followRun(api, id, (line) => console.log(`  ${line}`), 500);
 		console.log(summarise(result).replace(/^/gm, "  "));
-		if (result.status !== "complete") {
-			console.error("The first model could not be built; the Worker keeps running so you can look (GET /v1/runs).");
-		} else {
-			// Wait until the Worker serves the new champion (isolates notice within a second).
-			console.log("  waiting for the Worker to serve it…");
-			for (let i = 0; i < 90; i++) {
-				const now = await api.request<{ model_version?: string }>("GET", "/v1/health");
-				if (now.status === 200 && now.body.model_version === result.model_version) break;
-				await new Promise((r) => setTimeout(r, 1000));
-			}
-		}
+		if (result.status === "failed")
+			console.error("The first run failed; the Worker keeps running so you can look (GET /v1/runs).");
+		else await waitUntilServed(api, result);
 	} catch (error) {
-		console.error(`The first model could not be built: ${(error as Error).message}`);
+		console.error(`The first run could not be made: ${(error as Error).message}`);
 		const runs = await api.request("GET", "/v1/runs?limit=1");
 		if (runs.status !== 200) console.error(describeProblem(runs));
 	}
 }
 
 console.log(`
-PokeWatch is running on ${dev.base}  (docs: ${dev.base}/docs)
+PokeWatch is running on ${dev.base}  (docs: ${dev.base}/docs, dashboard: ${dev.base}/)
 
 Your local admin API key${devKey.created ? " (new)" : ""}: ${devKey.key}
   (kept in .wrangler/pokewatch-dev-key; set POKEWATCH_DEV_KEY to choose your own)

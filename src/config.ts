@@ -32,13 +32,10 @@ const flag = (name: string) =>
 /** The Worker's string vars and secrets, validated once per isolate. */
 export const Config = z
 	.object({
-		ENVIRONMENT: z.enum(["development", "test", "staging", "production"]),
-		BUY_THRESHOLD: fraction("BUY_THRESHOLD"),
-		SELL_THRESHOLD: fraction("SELL_THRESHOLD"),
-		FAIR_VALUE_WINDOW: positiveInt("FAIR_VALUE_WINDOW", 60),
-		MODEL_REFRESH_SECONDS: z.coerce.number().int().min(0).max(3600),
-		CARD_MEMO_ENTRIES: positiveInt("CARD_MEMO_ENTRIES", 100_000),
-		MAX_BODY_BYTES: positiveInt("MAX_BODY_BYTES", 100 * 1024 * 1024),
+		ENVIRONMENT: z.enum(["development", "test", "staging", "production"]).default("development"),
+		MODEL_REFRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+		CARD_MEMO_ENTRIES: positiveInt("CARD_MEMO_ENTRIES", 100_000).default(512),
+		MAX_BODY_BYTES: positiveInt("MAX_BODY_BYTES", 100 * 1024 * 1024).default(1024 * 1024),
 		/** "false" switches API keys off, for local experiments only (refused in production). */
 		AUTH_ENABLED: flag("AUTH_ENABLED").default(true),
 		/** Seconds an isolate trusts a validated key (at most 30, so a revocation lands within 60 s). */
@@ -98,14 +95,28 @@ export const Config = z
 		/** Days of the selection window (candidates are chosen there) and of the later validation window. */
 		BACKTEST_SELECTION_DAYS: positiveInt("BACKTEST_SELECTION_DAYS", 3650).default(120),
 		BACKTEST_VALIDATION_DAYS: positiveInt("BACKTEST_VALIDATION_DAYS", 3650).default(60),
-		/** An alert is right when the price moves by HORIZON_MOVE within HORIZON_DAYS. */
-		HORIZON_DAYS: positiveInt("HORIZON_DAYS", 365).default(14),
+		/**
+		 * A BUY is right when the price then reaches +HORIZON_MOVE before -HORIZON_MOVE within
+		 * HORIZON_DAYS calendar days (a SELL the other way round); the model learns exactly that.
+		 */
+		HORIZON_DAYS: positiveInt("HORIZON_DAYS", 365).default(7),
 		HORIZON_MOVE: fraction("HORIZON_MOVE").default(0.05),
+		/** Cards priced under this (USD) are neither fitted on nor judged: their answer is HOLD, and says why. */
+		SIGNAL_MIN_PRICE: z.coerce.number({ error: "SIGNAL_MIN_PRICE must be a number" }).min(0).default(1),
+		/** The gate: each side needs at least this many decided signals on validation. */
+		GATE_MIN_DECIDED: positiveInt("GATE_MIN_DECIDED", 1_000_000).default(20),
+		/**
+		 * Days judged by each fold of the purged walk-forward windows (each fold by a model fitted
+		 * before it), and the most folds a run fits.
+		 */
+		BACKTEST_FOLD_DAYS: positiveInt("BACKTEST_FOLD_DAYS", 365).default(7),
+		BACKTEST_MAX_FOLDS: positiveInt("BACKTEST_MAX_FOLDS", 60).default(30),
+		/** Days of history the first fold's model needs before its purge gap. */
+		BACKTEST_MIN_TRAIN_DAYS: positiveInt("BACKTEST_MIN_TRAIN_DAYS", 365).default(3),
+		/** The most card-days the learned model is fitted on (a uniform sample when there are more). */
+		TRAIN_MAX_ROWS: positiveInt("TRAIN_MAX_ROWS", 2_000_000).default(120_000),
 		/** The least share of BUY+SELL signals a candidate must give to be eligible as champion. */
 		SIGNAL_RATE_FLOOR: share("SIGNAL_RATE_FLOOR").default(0.05),
-		/** The validation gate. */
-		GATE_MAX_MAPE: z.coerce.number({ error: "GATE_MAX_MAPE must be a number" }).positive().default(0.15),
-		GATE_MIN_COVERAGE: share("GATE_MIN_COVERAGE").default(0.9),
 		/** Drift: the last DRIFT_RECENT_DAYS of daily returns against the DRIFT_REFERENCE_DAYS before them. */
 		DRIFT_RECENT_DAYS: positiveInt("DRIFT_RECENT_DAYS", 3650).default(30),
 		DRIFT_REFERENCE_DAYS: positiveInt("DRIFT_REFERENCE_DAYS", 3650).default(90),

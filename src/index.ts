@@ -21,6 +21,7 @@ import { legacyRoutes } from "./api/routes/legacy";
 import { modelRoutes } from "./api/routes/models";
 import { runRoutes } from "./api/routes/runs";
 import { signalRoutes } from "./api/routes/signals";
+import { trackRecordRoutes } from "./api/routes/track-record";
 import { ApiError } from "./errors";
 import { scheduled } from "./pipeline/schedule";
 
@@ -59,6 +60,7 @@ app.route("/", healthRoutes);
 app.route("/", fairPriceRoutes);
 app.route("/", cardRoutes);
 app.route("/", signalRoutes);
+app.route("/", trackRecordRoutes);
 app.route("/", legacyRoutes);
 app.route("/", runRoutes);
 app.route("/", modelRoutes);

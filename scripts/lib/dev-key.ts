@@ -20,7 +20,7 @@ export async function ensureDevKey(kv: KVNamespace): Promise<{ key: string; crea
 			return { key: saved, created: false };
 	}
 	const { key } = await store.create(
-		{ name: "local dev (npm start)", scopes: ["read", "admin"], limits: { requests_per_minute: 600, burst: 60 } },
+		{ name: "local dev (npm start)", scopes: ["read", "admin"], limits: { requests_per_minute: 60_000, burst: 1000 } },
 		"dev",
 		new Date(),
 		preset || undefined,

@@ -18,6 +18,8 @@ export type RunView = {
 	candidate: string | null;
 	model_version: string | null;
 	promoted: boolean;
+	serving_version: string | null;
+	published: boolean;
 	reason: string | null;
 	steps: Step[];
 	metrics: { subject: string; window_name: string; name: string; value: number | null }[];
@@ -32,13 +34,6 @@ export async function ensureSample(api: Api): Promise<"uploaded" | "present"> {
 	const put = await api.request("PUT", "/v1/admin/sample", text, "text/csv");
 	if (put.status !== 200) throw new Error(`could not upload the sample: ${describeProblem(put)}`);
 	return "uploaded";
-}
-
-/** Uploads a CSV file for a `file:` run; returns the run source naming it. */
-export async function uploadFile(api: Api, text: string): Promise<string> {
-	const answer = await api.request<{ source?: string }>("POST", "/v1/admin/imports", text, "text/csv");
-	if ((answer.status === 200 || answer.status === 201) && answer.body.source) return answer.body.source;
-	throw new UsageError(`the API refused the file; nothing was imported.\n${describeProblem(answer)}`);
 }
 
 /** POST /v1/admin/runs; returns the run id and whether an existing run was reused. */
@@ -56,10 +51,19 @@ export async function startRun(
 function stepDetail(step: Step): string {
 	const o = (step.outputs ?? {}) as Record<string, unknown>;
 	if (step.status === "failed") return step.error ?? "";
+	if (typeof o.buy === "number" && typeof o.cards === "number")
+		return `${o.cards} cards published (${o.buy} BUY, ${o.sell} SELL), ${o.recorded} recorded, ${o.resolved} outcomes filled in`;
 	if (typeof o.rows === "number" && typeof o.cards === "number") return `${o.rows} prices, ${o.cards} cards`;
-	if (o.best && typeof o.best === "object") return `best: ${(o.best as { id: string }).id}`;
-	if (typeof o.passed === "boolean") return o.passed ? "gate passed" : "gate failed";
-	if (typeof o.version === "string") return o.version;
+	if (o.verdict && typeof o.verdict === "object") {
+		const v = o.verdict as { challenger: string | null; passed: boolean };
+		return `challenger ${v.challenger ?? "none"}: gate ${v.passed ? "passed" : "failed"}`;
+	}
+	if (o.serving && typeof o.serving === "object")
+		return `publishing with ${(o.serving as { version: string }).version}`;
+	if (typeof o.judged === "number") return o.predictions ? `${o.judged} days judged` : "too few days to fit";
+	if (typeof o.status === "string" && typeof o.promoted === "boolean")
+		return `${o.status}${o.promoted ? ", promoted" : ""}`;
+	if (typeof o.rows === "number") return `${o.rows} rows`;
 	return "";
 }
 
@@ -91,27 +95,62 @@ export async function followRun(api: Api, id: string, log = console.log, interva
 	}
 }
 
-/** A run's ending in a few lines. */
+/** A run's ending in a few lines: the gate, each side's validation figures, what published. */
 export function summarise(run: RunView): string {
 	const metric = (subject: string, window: string, name: string) =>
 		run.metrics.find((m) => m.subject === subject && m.window_name === window && m.name === name)?.value;
-	const fmt = (v: number | null | undefined, pct = true) =>
-		v === null || v === undefined ? "n/a" : pct ? `${(v * 100).toFixed(2)}%` : v.toFixed(4);
+	const num = (v: number | null | undefined, digits = 3) =>
+		v === null || v === undefined ? "n/a" : `${v >= 0 ? "+" : ""}${v.toFixed(digits)}`;
 	const lines = [`Run ${run.id}: ${run.status}${run.reason ? ` (${run.reason})` : ""}`];
-	if (run.candidate) {
+	const subject = run.candidate === "learned" ? "learned" : run.candidate ? `baseline:${run.candidate}` : null;
+	if (subject)
 		lines.push(
-			`  model: ${run.candidate}, validation MAPE ${fmt(metric("chosen", "validation", "mape"))}, coverage ${fmt(
-				metric("chosen", "validation", "coverage"),
-			)}, score ${fmt(metric("chosen", "validation", "score"), false)} (naive MAPE ${fmt(metric("naive", "validation", "mape"))})`,
+			`  challenger ${run.candidate} on validation: pooled edge ${num(metric(subject, "validation", "pooled_edge"))}, BUY edge ${num(
+				metric(subject, "validation", "buy_edge"),
+			)}, SELL edge ${num(metric(subject, "validation", "sell_edge"))}, signal rate ${num(metric(subject, "validation", "signal_rate"))}`,
 		);
-	}
-	if (run.model_version) lines.push(`  version: ${run.model_version}${run.promoted ? " (champion)" : ""}`);
+	if (run.model_version) lines.push(`  learned model: ${run.model_version}`);
+	if (run.promoted) lines.push(`  champion is now: ${run.serving_version}`);
+	if (run.serving_version)
+		lines.push(
+			`  published with: ${run.serving_version}${run.published ? "" : " (its data is older than what serves: only cards it had newer were replaced)"}`,
+		);
 	const drift = metric("drift", "run", "flagged");
 	if (drift !== undefined)
 		lines.push(
-			`  drift: PSI ${fmt(metric("drift", "run", "psi"), false)}, KS ${fmt(metric("drift", "run", "ks"), false)}${drift ? " — FLAGGED" : ""}`,
+			`  drift: PSI ${num(metric("drift", "run", "psi"), 4)}, KS ${num(metric("drift", "run", "ks"), 4)}${drift ? " — FLAGGED" : ""}`,
 		);
 	return lines.join("\n");
+}
+
+/** One line per replayed night. */
+export function nightLine(run: RunView): string {
+	const publish = run.steps.filter((s) => s.name.startsWith("publish #"));
+	const sum = (field: string) =>
+		publish.reduce((a, s) => a + (((s.outputs ?? {}) as Record<string, number>)[field] ?? 0), 0);
+	const gate =
+		run.status === "complete"
+			? `promoted ${run.candidate}`
+			: run.status === "rejected"
+				? "gate kept the champion"
+				: run.status;
+	return `${run.run_date} ${run.id}: ${gate}; published with ${run.serving_version ?? "nothing"}${
+		run.published ? "" : " (older data than serving)"
+	}: ${sum("cards")} cards, ${sum("buy")} BUY, ${sum("sell")} SELL${run.status === "failed" ? ` — ${run.reason}` : ""}`;
+}
+
+/**
+ * Waits until the Worker serves the run's data (isolates re-read what serves within
+ * MODEL_REFRESH_SECONDS), so a question asked right after the command sees the new night.
+ */
+export async function waitUntilServed(api: Api, run: RunView, timeoutMs = 120_000): Promise<void> {
+	if (run.status === "failed") return;
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const health = await api.request<{ epoch?: string }>("GET", "/v1/health");
+		if (health.status === 200 && health.body.epoch === run.id) return;
+		await new Promise((r) => setTimeout(r, 500));
+	}
 }
 
 /** The exit status of a finished run: 0 complete, 3 rejected, 1 failed. */

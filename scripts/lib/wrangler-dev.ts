@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
 import { bin, childEnv, ROOT } from "./local";
 
 /** Whether anything answers HTTP at `base` (any status: a 503 before the first model still counts). */
@@ -14,23 +15,31 @@ export async function answers(base: string): Promise<boolean> {
 /** A `wrangler dev` this process started. */
 export type DevServer = { base: string; child: ChildProcess; stop: () => Promise<void> };
 
+/** The guard that stops `wrangler dev` (and its workerd) when this process goes away, however it goes. */
+const GUARD = join(ROOT, "scripts", "lib", "guard.mjs");
+
 /**
- * Starts `wrangler dev` on 127.0.0.1:`port` (its own process group, so stopping it stops its
- * workerd too) and resolves once it answers. `output: "inherit"` shows its logs; "quiet" keeps
- * them for the error message if it dies first.
+ * Starts `wrangler dev` on 127.0.0.1:`port` and resolves once it answers. It runs under a guard
+ * (scripts/lib/guard.mjs) holding its own process group, which stops the whole group when this
+ * process exits, even when it is killed outright, so no Worker is left holding the port.
+ * `output: "inherit"` shows its logs; "quiet" keeps them for the error message if it dies first.
  */
 export async function startWranglerDev(
 	port: number,
-	options: { output?: "inherit" | "quiet"; args?: string[]; timeoutMs?: number } = {},
+	options: { output?: "inherit" | "quiet"; args?: string[]; timeoutMs?: number; pidFile?: string } = {},
 ): Promise<DevServer> {
 	const base = `http://localhost:${port}`;
 	const quiet = options.output !== "inherit";
-	const child = spawn(bin("wrangler"), ["dev", "--port", String(port), "--ip", "127.0.0.1", ...(options.args ?? [])], {
-		cwd: ROOT,
-		env: childEnv(),
-		stdio: ["ignore", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"],
-		detached: true,
-	});
+	const child = spawn(
+		process.execPath,
+		[GUARD, bin("wrangler"), "dev", "--port", String(port), "--ip", "127.0.0.1", ...(options.args ?? [])],
+		{
+			cwd: ROOT,
+			env: childEnv(options.pidFile ? { POKEWATCH_PID_FILE: options.pidFile } : {}),
+			// stdin stays open: its end tells the guard this process is gone.
+			stdio: ["pipe", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"],
+		},
+	);
 	let log = "";
 	child.stdout?.on("data", (chunk: Buffer) => {
 		log = (log + chunk.toString()).slice(-4000);
@@ -46,20 +55,12 @@ export async function startWranglerDev(
 		new Promise<void>((resolve) => {
 			if (exited || child.pid === undefined) return resolve();
 			child.once("exit", () => resolve());
+			// The guard stops wrangler's whole process group, then exits.
 			try {
-				process.kill(-child.pid, "SIGTERM");
+				child.kill("SIGTERM");
 			} catch {
 				resolve();
 			}
-			setTimeout(() => {
-				if (!exited && child.pid !== undefined) {
-					try {
-						process.kill(-child.pid, "SIGKILL");
-					} catch {
-						// already gone
-					}
-				}
-			}, 10_000).unref();
 		});
 	const deadline = Date.now() + (options.timeoutMs ?? 120_000);
 	while (!(await answers(base))) {

@@ -1,73 +1,152 @@
-import { ModelSpec } from "../model/fair-value";
+/**
+ * D1 queries on model versions and their aliases. A version is a learned model (its artifact in
+ * R2 under `models/<version>/model.json`) or a rule (its spec is the whole model). The
+ * `champion` alias names the version the nightly run keeps serving unless a challenger wins.
+ */
+import { RuleSpec } from "../model/rules";
 
-/** A row of `model_versions`, with its params parsed. */
+/** What a version is: a learned model's summary, or a rule's spec. */
+export type VersionSpec = { kind: "learned"; summary: Record<string, unknown> } | { kind: "rule"; rule: RuleSpec };
+
+/** A row of `model_versions`, with its spec parsed. */
 export type ModelVersion = {
 	version: string;
 	status: "building" | "ready";
-	spec: ModelSpec;
-	artifact_prefix: string;
-	manifest_sha256: string;
-	card_count: number;
+	kind: "learned" | "rule";
+	spec: VersionSpec;
+	artifact_key: string | null;
+	trained_through: string | null;
 	row_count: number;
 	data_from: string;
 	data_as_of: string;
 	source: string;
 	created_at: string;
-	/** The pipeline run that built it (null for versions built before the pipeline). */
-	run_id?: string | null;
+	/** The pipeline run that built it. */
+	run_id: string | null;
+	/** The building run's validation figures (JSON object), if any. */
+	figures: Record<string, unknown> | null;
 };
 
-type ModelVersionRow = Omit<ModelVersion, "spec"> & { params: string; estimator: string };
+type ModelVersionRow = {
+	version: string;
+	status: "building" | "ready";
+	kind: string;
+	estimator: string;
+	params: string;
+	artifact_key: string | null;
+	trained_through: string | null;
+	row_count: number;
+	data_from: string;
+	data_as_of: string;
+	source: string;
+	created_at: string;
+	run_id: string | null;
+	figures: string | null;
+};
 
-const fromRow = ({ params, estimator: _estimator, ...row }: ModelVersionRow): ModelVersion => ({
-	...row,
-	spec: ModelSpec.parse(JSON.parse(params)),
-});
+/**
+ * The rule a stored spec names. Versions built before learned models (`{estimator, window |
+ * halflife, buy_threshold, sell_threshold}`) read as the fair-value rule they were.
+ */
+function ruleOf(params: unknown): RuleSpec | null {
+	const parsed = RuleSpec.safeParse(params);
+	if (parsed.success) return parsed.data;
+	const legacy = params as {
+		estimator?: string;
+		window?: number;
+		halflife?: number;
+		buy_threshold?: number;
+		sell_threshold?: number;
+	};
+	if (!legacy?.estimator || legacy.buy_threshold === undefined || legacy.sell_threshold === undefined) return null;
+	const fair =
+		legacy.estimator === "ewm"
+			? { estimator: "ewm", halflife: legacy.halflife }
+			: { estimator: legacy.estimator, window: legacy.window };
+	const converted = RuleSpec.safeParse({
+		rule: "fair_value",
+		fair,
+		buy_threshold: legacy.buy_threshold,
+		sell_threshold: legacy.sell_threshold,
+	});
+	return converted.success ? converted.data : null;
+}
+
+const fromRow = (row: ModelVersionRow): ModelVersion => {
+	const params = JSON.parse(row.params) as unknown;
+	const rule = row.kind === "learned" ? null : ruleOf(params);
+	return {
+		version: row.version,
+		status: row.status,
+		kind: row.kind === "learned" ? "learned" : "rule",
+		spec:
+			row.kind === "learned"
+				? { kind: "learned", summary: params as Record<string, unknown> }
+				: { kind: "rule", rule: rule ?? { rule: "hold" } },
+		artifact_key: row.artifact_key,
+		trained_through: row.trained_through,
+		row_count: row.row_count,
+		data_from: row.data_from,
+		data_as_of: row.data_as_of,
+		source: row.source,
+		created_at: row.created_at,
+		run_id: row.run_id,
+		figures: row.figures ? (JSON.parse(row.figures) as Record<string, unknown>) : null,
+	};
+};
+
+const SELECT = `SELECT version, status, kind, estimator, params, artifact_key, trained_through, row_count,
+	data_from, data_as_of, source, created_at, run_id, figures FROM model_versions`;
 
 /** The version the `champion` alias names, or null while none is promoted. */
 export async function getChampion(db: D1Database): Promise<ModelVersion | null> {
 	const row = await db
-		.prepare(
-			`SELECT v.* FROM model_aliases a JOIN model_versions v ON v.version = a.version
-			 WHERE a.alias = 'champion'`,
-		)
+		.prepare(`${SELECT} WHERE version = (SELECT version FROM model_aliases WHERE alias = 'champion')`)
 		.first<ModelVersionRow>();
 	return row ? fromRow(row) : null;
 }
 
 /** One version by name, or null. */
 export async function getModelVersion(db: D1Database, version: string): Promise<ModelVersion | null> {
-	const row = await db.prepare("SELECT * FROM model_versions WHERE version = ?").bind(version).first<ModelVersionRow>();
+	const row = await db.prepare(`${SELECT} WHERE version = ?`).bind(version).first<ModelVersionRow>();
 	return row ? fromRow(row) : null;
 }
 
-/** Statement inserting a version row in `building` state (no-op when it already exists). */
-export function insertBuildingVersion(db: D1Database, v: Omit<ModelVersion, "status">): D1PreparedStatement {
+/** What registering a version records. */
+export type NewVersion = Omit<ModelVersion, "status" | "spec" | "figures"> & {
+	params: unknown;
+	estimator: string;
+	figures: unknown;
+};
+
+/**
+ * Statement registering a ready version (its artifact, if any, already written). A version is
+ * immutable: registering it again changes nothing.
+ */
+export function registerVersion(db: D1Database, v: NewVersion): D1PreparedStatement {
 	return db
 		.prepare(
-			`INSERT INTO model_versions (version, status, estimator, params, artifact_prefix, manifest_sha256,
-			   card_count, row_count, data_from, data_as_of, source, created_at)
-			 VALUES (?, 'building', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			`INSERT INTO model_versions (version, status, kind, estimator, params, artifact_prefix, manifest_sha256,
+			   card_count, row_count, data_from, data_as_of, source, created_at, run_id, artifact_key, trained_through, figures)
+			 VALUES (?1, 'ready', ?2, ?3, ?4, ?5, '', 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
 			 ON CONFLICT (version) DO NOTHING`,
 		)
 		.bind(
 			v.version,
-			v.spec.estimator,
-			JSON.stringify(v.spec),
-			v.artifact_prefix,
-			v.manifest_sha256,
-			v.card_count,
+			v.kind,
+			v.estimator,
+			JSON.stringify(v.params),
+			v.artifact_key ?? "",
 			v.row_count,
 			v.data_from,
 			v.data_as_of,
 			v.source,
 			v.created_at,
+			v.run_id,
+			v.artifact_key,
+			v.trained_through,
+			JSON.stringify(v.figures ?? null),
 		);
-}
-
-/** Marks a fully written version as ready to serve. */
-export function markReady(db: D1Database, version: string): D1PreparedStatement {
-	return db.prepare("UPDATE model_versions SET status = 'ready' WHERE version = ?").bind(version);
 }
 
 // Moving an alias keeps the version it named in `previous` (unchanged when it already names it).
@@ -101,14 +180,9 @@ export async function promote(db: D1Database, version: string, now: string, alia
 	return result.meta.changes > 0;
 }
 
-/** Statement recording which run built a version (kept when a later run rebuilds the same version). */
-export function setVersionRun(db: D1Database, version: string, runId: string): D1PreparedStatement {
-	return db.prepare("UPDATE model_versions SET run_id = COALESCE(run_id, ?2) WHERE version = ?1").bind(version, runId);
-}
-
 /**
  * Statement moving `alias` to a ready version only if it still names `expected` (null: only if
- * the alias does not exist yet). A run compares its candidate with the champion it saw at its
+ * the alias does not exist yet). A run compares its challenger with the champion it saw at its
  * start; if an operator promoted something else meanwhile, the move does not happen.
  */
 export function promoteIfUnchanged(
@@ -156,7 +230,7 @@ export async function listModelVersions(
 ): Promise<ModelVersion[]> {
 	const { results } = await db
 		.prepare(
-			`SELECT * FROM model_versions
+			`${SELECT}
 			 WHERE ?1 IS NULL OR created_at < ?1 OR (created_at = ?1 AND version < ?2)
 			 ORDER BY created_at DESC, version DESC LIMIT ?3`,
 		)

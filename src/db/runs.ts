@@ -23,22 +23,74 @@ export type Run = {
 	model_version: string | null;
 	promoted: boolean;
 	reason: string | null;
+	/** The (date, source, code version) key a live run holds; null once it failed. */
+	live_key: string | null;
+	heartbeat_at: string | null;
+	step_timeout_seconds: number | null;
+	/** The model the run published with, and whether serving moved to its data. */
+	serving_version: string | null;
+	published: boolean;
 };
 
-type RunRow = Omit<Run, "force" | "promoted"> & { force: number; promoted: number };
-const fromRow = (row: RunRow): Run => ({ ...row, force: row.force === 1, promoted: row.promoted === 1 });
+type RunRow = Omit<Run, "force" | "promoted" | "published"> & { force: number; promoted: number; published: number };
+const fromRow = (row: RunRow): Run => ({
+	...row,
+	force: row.force === 1,
+	promoted: row.promoted === 1,
+	published: row.published === 1,
+});
 
-/** Statement registering a run as queued (a no-op when the id exists). */
+/** The key one live run per (date, source, code version) holds; a forced run's own key also names it. */
+export const liveKey = (k: { run_date: string; source: string; code_version: string }, forcedId?: string) =>
+	`${k.run_date}|${k.source}|${k.code_version}${forcedId ? `|force:${forcedId}` : ""}`;
+
+/**
+ * Statement registering a run as queued. A no-op when the id exists or another live run holds
+ * the same key: the unique index decides, whatever the concurrency.
+ */
 export function insertRun(
 	db: D1Database,
-	run: Pick<Run, "id" | "trigger" | "source" | "run_date" | "force" | "code_version" | "created_at">,
+	run: Pick<Run, "id" | "trigger" | "source" | "run_date" | "force" | "code_version" | "created_at"> & {
+		live_key?: string;
+	},
 ): D1PreparedStatement {
 	return db
 		.prepare(
-			`INSERT INTO pipeline_runs (id, instance_id, trigger, source, run_date, status, force, code_version, created_at)
-			 VALUES (?1, ?1, ?2, ?3, ?4, 'queued', ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING`,
+			`INSERT INTO pipeline_runs (id, instance_id, trigger, source, run_date, status, force, code_version, created_at, live_key)
+			 VALUES (?1, ?1, ?2, ?3, ?4, 'queued', ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING`,
 		)
-		.bind(run.id, run.trigger, run.source, run.run_date, run.force ? 1 : 0, run.code_version, run.created_at);
+		.bind(
+			run.id,
+			run.trigger,
+			run.source,
+			run.run_date,
+			run.force ? 1 : 0,
+			run.code_version,
+			run.created_at,
+			run.live_key ?? liveKey(run, run.force ? run.id : undefined),
+		);
+}
+
+/** The run holding a live key, or null. */
+export async function runByLiveKey(db: D1Database, key: string): Promise<Run | null> {
+	const row = await db.prepare("SELECT * FROM pipeline_runs WHERE live_key = ?").bind(key).first<RunRow>();
+	return row ? fromRow(row) : null;
+}
+
+/** Statement noting progress: a step started or ended, and the timeout of the step now running. */
+export function heartbeat(db: D1Database, id: string, at: string, stepTimeoutSeconds: number): D1PreparedStatement {
+	return db
+		.prepare("UPDATE pipeline_runs SET heartbeat_at = ?2, step_timeout_seconds = ?3 WHERE id = ?1")
+		.bind(id, at, stepTimeoutSeconds);
+}
+
+/** Runs still queued or running, oldest first (the cron sweeps them for dead ones). */
+export async function liveRuns(db: D1Database, limit = 50): Promise<Run[]> {
+	const { results } = await db
+		.prepare("SELECT * FROM pipeline_runs WHERE status IN ('queued', 'running') ORDER BY created_at LIMIT ?")
+		.bind(limit)
+		.all<RunRow>();
+	return results.map(fromRow);
 }
 
 /** Statement marking a run as running, remembering the champion it will be compared with. */
@@ -69,9 +121,11 @@ export function endRun(
 	reason: string | null,
 	promoted = false,
 ): D1PreparedStatement {
+	// A failed run frees its key, so the same date, source and code version can run again.
 	return db
 		.prepare(
-			`UPDATE pipeline_runs SET status = ?2, ended_at = ?3, reason = ?4, promoted = ?5
+			`UPDATE pipeline_runs SET status = ?2, ended_at = ?3, reason = ?4, promoted = ?5,
+			   live_key = CASE WHEN ?2 = 'failed' THEN NULL ELSE live_key END
 			 WHERE id = ?1 AND status IN ('queued', 'running')`,
 		)
 		.bind(id, status, at, reason, promoted ? 1 : 0);
@@ -97,22 +151,4 @@ export async function listRuns(
 		.bind(options.before?.created_at ?? null, options.before?.id ?? "", options.status ?? null, options.limit)
 		.all<RunRow>();
 	return results.map(fromRow);
-}
-
-/**
- * The run a new request for the same date, source and code version can reuse: the newest one
- * that is queued, running, complete or rejected (a failed run is retried, not reused).
- */
-export async function findReusableRun(
-	db: D1Database,
-	key: { run_date: string; source: string; code_version: string },
-): Promise<Run | null> {
-	const row = await db
-		.prepare(
-			`SELECT * FROM pipeline_runs WHERE run_date = ? AND source = ? AND code_version = ? AND status != 'failed'
-			 ORDER BY created_at DESC, id DESC LIMIT 1`,
-		)
-		.bind(key.run_date, key.source, key.code_version)
-		.first<RunRow>();
-	return row ? fromRow(row) : null;
 }

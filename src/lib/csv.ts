@@ -1,3 +1,9 @@
+/**
+ * Price CSVs: an RFC 4180 tokenizer that takes text in pieces (so a file of any size streams
+ * through it), and a strict validator of `card_id,card_name,set_name,date,market_price[,source]`
+ * rows that collects every bad line and field instead of stopping at the first. The same code
+ * validates an upload in the Worker and a file in the operator CLIs.
+ */
 import { CARD_ID_PATTERN, isIsoDate, type PriceRow } from "../model/card-series";
 
 /** A CSV row that cannot be imported, named by its 1-based line and its column. */
@@ -6,119 +12,273 @@ export type CsvIssue = { line: number; field: string; message: string };
 /** Raised when a price CSV has any bad row; nothing from the file is imported. */
 export class CsvImportError extends Error {
 	override name = "CsvImportError";
-	constructor(readonly issues: CsvIssue[]) {
+	constructor(
+		readonly issues: CsvIssue[],
+		/** How many issues there were in all (`issues` may hold only the first of them). */
+		readonly total = issues.length,
+	) {
 		const first = issues[0];
 		super(
 			first
-				? `line ${first.line}, field ${first.field}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}`
+				? `line ${first.line}, field ${first.field}: ${first.message}${total > 1 ? ` (and ${total - 1} more)` : ""}`
 				: "invalid CSV",
 		);
 	}
 }
 
+/** One record and the line it starts on. */
+export type CsvRecord = { line: number; fields: string[] };
+
+/**
+ * Splits CSV text into records, fed in pieces of any size: `push` returns the records completed
+ * so far, `end` the last one. Quoted fields may hold commas, doubled quotes and line breaks, and
+ * may span pieces. Blank lines are skipped but counted; a leading byte-order mark is dropped.
+ */
+export class CsvTokenizer {
+	#fields: string[] = [];
+	#field = "";
+	#quoted = false;
+	#afterQuote = false;
+	#pendingCr = false;
+	#line = 1;
+	#start = 1;
+	#quoteLine = 1;
+	#first = true;
+
+	#endRecord(out: CsvRecord[]) {
+		this.#fields.push(this.#field);
+		if (!(this.#fields.length === 1 && this.#fields[0] === "")) out.push({ line: this.#start, fields: this.#fields });
+		this.#fields = [];
+		this.#field = "";
+		this.#afterQuote = false;
+	}
+
+	/** Feeds the next piece of text; returns the records it completed. */
+	push(text: string): CsvRecord[] {
+		const out: CsvRecord[] = [];
+		let i = 0;
+		if (this.#first && text.length > 0) {
+			this.#first = false;
+			if (text.charCodeAt(0) === 0xfeff) i = 1;
+		}
+		if (this.#pendingCr && i < text.length) {
+			this.#pendingCr = false;
+			if (text[i] === "\n") i++;
+		}
+		let field = this.#field;
+		for (; i < text.length; i++) {
+			const ch = text[i] as string;
+			if (this.#quoted) {
+				if (ch === '"') {
+					if (i + 1 >= text.length) {
+						// A quote at the end of a piece: decided by the next piece's first character.
+						this.#quoted = false;
+						this.#afterQuote = true;
+						continue;
+					}
+					if (text[i + 1] === '"') {
+						field += '"';
+						i++;
+					} else this.#quoted = false;
+				} else {
+					if (ch === "\n") this.#line++;
+					field += ch;
+				}
+				continue;
+			}
+			if (this.#afterQuote && ch === '"') {
+				// The quote ending the previous piece was the first of a doubled pair.
+				this.#afterQuote = false;
+				this.#quoted = true;
+				field += '"';
+				continue;
+			}
+			this.#afterQuote = false;
+			if (ch === '"' && field === "") {
+				this.#quoted = true;
+				this.#quoteLine = this.#line;
+			} else if (ch === ",") {
+				this.#fields.push(field);
+				field = "";
+			} else if (ch === "\n" || ch === "\r") {
+				if (ch === "\r") {
+					if (i + 1 >= text.length) this.#pendingCr = true;
+					else if (text[i + 1] === "\n") i++;
+				}
+				this.#field = field;
+				this.#endRecord(out);
+				field = "";
+				this.#line++;
+				this.#start = this.#line;
+			} else field += ch;
+		}
+		this.#field = field;
+		return out;
+	}
+
+	/** Ends the text: the last record, if it had no line break after it. Throws on an unclosed quote. */
+	end(): CsvRecord[] {
+		// An unclosed quote would swallow every later line into one field: refuse the file instead.
+		if (this.#quoted)
+			throw new CsvImportError([{ line: this.#quoteLine, field: "row", message: "a quoted field is never closed" }]);
+		const out: CsvRecord[] = [];
+		if (this.#field !== "" || this.#fields.length > 0) this.#endRecord(out);
+		return out;
+	}
+}
+
+/** Splits a whole CSV text into records (see CsvTokenizer). */
+export function parseCsvRecords(text: string): CsvRecord[] {
+	const tokenizer = new CsvTokenizer();
+	return [...tokenizer.push(text), ...tokenizer.end()];
+}
+
 const REQUIRED = ["card_id", "card_name", "set_name", "date", "market_price"] as const;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/**
- * Splits CSV text into records (RFC 4180 quoting), each with the line it starts on. Throws a
- * CsvImportError when a quoted field is never closed.
- */
-export function parseCsvRecords(text: string): { line: number; fields: string[] }[] {
-	const records: { line: number; fields: string[] }[] = [];
-	let fields: string[] = [];
-	let field = "";
-	let quoted = false;
-	let line = 1;
-	let start = 1;
-	let quoteLine = 1;
-	let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-	const endRecord = () => {
-		fields.push(field);
-		if (!(fields.length === 1 && fields[0] === "")) records.push({ line: start, fields });
-		fields = [];
-		field = "";
-	};
-	for (; i < text.length; i++) {
-		const ch = text[i];
-		if (quoted) {
-			if (ch === '"' && text[i + 1] === '"') {
-				field += '"';
-				i++;
-			} else if (ch === '"') quoted = false;
-			else {
-				if (ch === "\n") line++;
-				field += ch;
-			}
-		} else if (ch === '"' && field === "") {
-			quoted = true;
-			quoteLine = line;
-		} else if (ch === ",") {
-			fields.push(field);
-			field = "";
-		} else if (ch === "\n" || ch === "\r") {
-			if (ch === "\r" && text[i + 1] === "\n") i++;
-			endRecord();
-			line++;
-			start = line;
-		} else field += ch;
-	}
-	// An unclosed quote would swallow every later line into one field: refuse the file instead.
-	if (quoted) throw new CsvImportError([{ line: quoteLine, field: "row", message: "a quoted field is never closed" }]);
-	if (field !== "" || fields.length > 0) endRecord();
-	return records;
-}
+/** Issues kept in full; past this only the count grows. */
+export const MAX_ISSUES_KEPT = 1000;
 
 /**
- * Parses `card_id,card_name,set_name,date,market_price[,source]` (any column order, header
- * required). Every bad row is reported; if there is one, the whole file is refused.
+ * Validates price rows one record at a time. Rules: a header naming the five required columns
+ * (any order, `source` optional); every field present and well formed; a price greater than 0
+ * (TCGplayer shows $0.00 when it has no price: leave such a day out); and at least one row.
+ * Duplicate (card, date) rows are checked by the caller that can see them together
+ * (`DuplicateCheck`).
  */
-export function parsePriceCsv(text: string, defaultSource = "csv"): PriceRow[] {
-	const records = parseCsvRecords(text);
-	const header = records.shift();
-	if (!header) throw new CsvImportError([{ line: 1, field: "header", message: "the file is empty" }]);
-	const columns = header.fields.map((f) => f.trim());
-	const missing = REQUIRED.filter((c) => !columns.includes(c));
-	if (missing.length > 0) {
-		throw new CsvImportError(
-			missing.map((c) => ({ line: header.line, field: c, message: `missing column "${c}" in the header` })),
-		);
+export class PriceRowValidator {
+	#columns: string[] | null = null;
+	#index: Record<string, number> = {};
+	readonly issues: CsvIssue[] = [];
+	total = 0;
+	rows = 0;
+
+	constructor(private readonly defaultSource = "csv") {}
+
+	/** Records an issue (kept while fewer than MAX_ISSUES_KEPT, always counted). */
+	report(issue: CsvIssue): void {
+		this.total++;
+		if (this.issues.length < MAX_ISSUES_KEPT) this.issues.push(issue);
 	}
-	const col = (name: string) => columns.indexOf(name);
-	const issues: CsvIssue[] = [];
-	const rows: PriceRow[] = [];
-	for (const { line, fields } of records) {
-		if (fields.length !== columns.length) {
-			issues.push({ line, field: "row", message: `expected ${columns.length} fields, found ${fields.length}` });
-			continue;
+
+	/** Reads one record: the header first, then rows. Returns the row when it is valid. */
+	record({ line, fields }: CsvRecord): PriceRow | null {
+		if (this.#columns === null) {
+			const columns = fields.map((f) => f.trim());
+			this.#columns = columns;
+			columns.forEach((c, i) => {
+				this.#index[c] = i;
+			});
+			for (const c of REQUIRED)
+				if (!columns.includes(c)) this.report({ line, field: c, message: `missing column "${c}" in the header` });
+			return null;
 		}
-		const get = (name: string) => (col(name) >= 0 ? (fields[col(name)] ?? "").trim() : "");
+		if (REQUIRED.some((c) => this.#index[c] === undefined)) return null;
+		if (fields.length !== this.#columns.length) {
+			this.report({ line, field: "row", message: `expected ${this.#columns.length} fields, found ${fields.length}` });
+			return null;
+		}
+		const get = (name: string) => {
+			const i = this.#index[name];
+			return i === undefined ? "" : (fields[i] ?? "").trim();
+		};
 		const card_id = get("card_id");
 		const date = get("date");
 		const priceText = get("market_price");
 		// Plain decimal notation only: Number() would also read "0x10" as 16.
 		const price = DECIMAL.test(priceText) ? Number(priceText) : Number.NaN;
-		const before = issues.length;
+		const before = this.total;
 		if (!CARD_ID_PATTERN.test(card_id))
-			issues.push({
+			this.report({
 				line,
 				field: "card_id",
 				message: `"${card_id}" is not a card id (lower-case letters, digits, . _ -)`,
 			});
-		if (get("card_name") === "") issues.push({ line, field: "card_name", message: "is empty" });
-		if (get("set_name") === "") issues.push({ line, field: "set_name", message: "is empty" });
-		if (!isIsoDate(date)) issues.push({ line, field: "date", message: `"${date}" is not a YYYY-MM-DD date` });
+		if (get("card_name") === "") this.report({ line, field: "card_name", message: "is empty" });
+		if (get("set_name") === "") this.report({ line, field: "set_name", message: "is empty" });
+		if (!isIsoDate(date)) this.report({ line, field: "date", message: `"${date}" is not a YYYY-MM-DD date` });
 		if (priceText === "" || !Number.isFinite(price) || price < 0)
-			issues.push({ line, field: "market_price", message: `"${priceText}" is not a non-negative number` });
-		if (issues.length > before) continue;
-		rows.push({
+			this.report({ line, field: "market_price", message: `"${priceText}" is not a positive number` });
+		else if (price === 0)
+			this.report({
+				line,
+				field: "market_price",
+				message: "is 0: TCGplayer shows $0.00 when it has no price; leave that day out",
+			});
+		if (this.total > before) return null;
+		this.rows++;
+		return {
 			card_id,
 			card_name: get("card_name"),
 			set_name: get("set_name"),
 			date,
 			market_price: price,
-			source: get("source") || defaultSource,
-		});
+			source: get("source") || this.defaultSource,
+		};
 	}
-	if (issues.length > 0) throw new CsvImportError(issues);
+
+	/** Ends the file: an empty file or a header with no rows is an issue of its own. */
+	finish(): void {
+		if (this.#columns === null) this.report({ line: 1, field: "header", message: "the file is empty" });
+		else if (this.rows === 0 && this.total === 0)
+			this.report({ line: 2, field: "row", message: "the file has a header but no price rows" });
+	}
+
+	/** Throws a CsvImportError when anything was reported. */
+	throwIfInvalid(): void {
+		if (this.total > 0)
+			throw new CsvImportError(
+				[...this.issues].sort((a, b) => a.line - b.line),
+				this.total,
+			);
+	}
+}
+
+/**
+ * Duplicate (card, date) rows among rows seen together: a row repeating an earlier one with the
+ * same price is dropped (counted in `repeated`); with another price it is an issue naming both
+ * lines, since no rule can tell which price is right.
+ */
+export class DuplicateCheck {
+	#seen = new Map<string, { line: number; price: number }>();
+	repeated = 0;
+
+	constructor(private readonly validator: PriceRowValidator) {}
+
+	/** Whether the row is new (keep it). */
+	keep(row: PriceRow, line: number): boolean {
+		const key = `${row.card_id}\u0000${row.date}`;
+		const earlier = this.#seen.get(key);
+		if (!earlier) {
+			this.#seen.set(key, { line, price: row.market_price });
+			return true;
+		}
+		if (earlier.price === row.market_price) {
+			this.repeated++;
+			return false;
+		}
+		this.validator.report({
+			line,
+			field: "market_price",
+			message: `${row.card_id} on ${row.date} is ${row.market_price} here but ${earlier.price} on line ${earlier.line}: one price per card and day`,
+		});
+		return false;
+	}
+}
+
+/**
+ * Parses and validates a whole price CSV held in memory (an upload of at most one request body,
+ * or the sample). Every bad row is reported; if there is one, the whole file is refused.
+ */
+export function parsePriceCsv(text: string, defaultSource = "csv"): PriceRow[] {
+	const validator = new PriceRowValidator(defaultSource);
+	const duplicates = new DuplicateCheck(validator);
+	const rows: PriceRow[] = [];
+	for (const record of parseCsvRecords(text)) {
+		const row = validator.record(record);
+		if (row && duplicates.keep(row, record.line)) rows.push(row);
+	}
+	validator.finish();
+	validator.throwIfInvalid();
 	return rows;
 }

@@ -5,7 +5,8 @@
 import { parquetMetadata, parquetRead } from "hyparquet";
 import { type BasicType, parquetWriteBuffer } from "hyparquet-writer";
 import type { PriceRow } from "../model/card-series";
-import type { FeatureColumns } from "../model/features";
+import { CARD_FEATURES } from "../model/card-features";
+import { allocateTable, FEATURES, type FeatureTable } from "../model/feature-table";
 
 /** One column to write: its name, declared type, values and whether nulls are allowed. */
 export type Column = { name: string; type: BasicType; data: unknown[]; nullable?: boolean };
@@ -24,14 +25,16 @@ export function writeColumns(columns: readonly Column[]): Uint8Array {
 	return new Uint8Array(buffer);
 }
 
-/** Reads every column of a Parquet file into arrays keyed by column name. */
-export async function readColumns(file: ArrayBuffer): Promise<Record<string, unknown[]>> {
+/** Reads the columns of a Parquet file (all, or those named) into arrays keyed by column name. */
+export async function readColumns(file: ArrayBuffer, columns?: readonly string[]): Promise<Record<string, unknown[]>> {
 	const metadata = parquetMetadata(file);
 	const rows = Number(metadata.num_rows);
 	const chunks = new Map<string, { rowStart: number; data: ArrayLike<unknown> }[]>();
+	const present = new Set(metadata.schema.slice(1).map((e) => e.name));
 	await parquetRead({
 		file,
 		metadata,
+		...(columns ? { columns: columns.filter((c) => present.has(c)) } : {}),
 		onChunk: (chunk) => {
 			const list = chunks.get(chunk.columnName) ?? [];
 			list.push({ rowStart: chunk.rowStart, data: chunk.columnData as ArrayLike<unknown> });
@@ -40,6 +43,7 @@ export async function readColumns(file: ArrayBuffer): Promise<Record<string, unk
 	});
 	const out: Record<string, unknown[]> = {};
 	for (const element of metadata.schema.slice(1)) {
+		if (columns && !columns.includes(element.name)) continue;
 		const list = (chunks.get(element.name) ?? []).sort((a, b) => a.rowStart - b.rowStart);
 		const values: unknown[] = [];
 		for (const c of list) for (let i = 0; i < c.data.length; i++) values.push(c.data[i]);
@@ -74,45 +78,82 @@ export async function readPrices(file: ArrayBuffer): Promise<PriceRow[]> {
 	}));
 }
 
-const FAIR_PREFIX = "fair_";
+/** Which parts of a feature table a Parquet file holds (and a read asks for). */
+export type TableParts = {
+	/** The card name column (the per-shard file, which publishing reads). */
+	names?: boolean;
+	/** The set and market features (the assembled training table). */
+	cross?: boolean;
+	/** Every baseline rule's signal and fair price (the training sample and table). */
+	rules?: number;
+};
 
-/** Features: fixed columns, then one nullable `fair_<estimator id>` column per estimator. */
-export function writeFeatures(f: FeatureColumns): Uint8Array {
-	return writeColumns([
-		{ name: "card_id", type: "STRING", data: f.card_id },
-		{ name: "date", type: "STRING", data: f.date },
-		{ name: "price", type: "DOUBLE", data: f.price },
-		{ name: "ret", type: "DOUBLE", data: f.ret, nullable: true },
-		{ name: "next_price", type: "DOUBLE", data: f.next_price, nullable: true },
-		{ name: "fwd_max", type: "DOUBLE", data: f.fwd_max, nullable: true },
-		{ name: "fwd_min", type: "DOUBLE", data: f.fwd_min, nullable: true },
-		{ name: "labelled", type: "BOOLEAN", data: f.labelled },
-		...Object.entries(f.fair).map(([id, data]) => ({
-			name: `${FAIR_PREFIX}${id}`,
-			type: "DOUBLE" as const,
-			data,
-			nullable: true,
+const featureNames = (cross: boolean) => (cross ? FEATURES : FEATURES.slice(0, CARD_FEATURES.length));
+const ruleSignal = (k: number) => `rule_signal_${k}`;
+const ruleFair = (k: number) => `rule_fair_${k}`;
+
+/**
+ * Writes a feature table: card, set, date, price (DOUBLE), outcome (INT32), later (DOUBLE,
+ * NaN while open), every feature as FLOAT (NaN where undefined) and, as `parts` says, names,
+ * cross-sectional features and rule columns (INT32 signals, FLOAT fair prices).
+ */
+export function writeTable(t: FeatureTable, parts: TableParts & { card_name?: readonly string[] }): Uint8Array {
+	const columns: Column[] = [
+		{ name: "card_id", type: "STRING", data: t.card_id },
+		...(parts.names && parts.card_name
+			? [{ name: "card_name", type: "STRING" as const, data: [...parts.card_name] }]
+			: []),
+		{ name: "set_name", type: "STRING", data: t.set_name },
+		{ name: "date", type: "STRING", data: t.date },
+		{ name: "price", type: "DOUBLE", data: Array.from(t.price) },
+		{ name: "outcome", type: "INT32", data: Array.from(t.outcome) },
+		{ name: "later", type: "DOUBLE", data: Array.from(t.later) },
+		...featureNames(parts.cross === true).map((name, f) => ({
+			name,
+			type: "FLOAT" as const,
+			data: Array.from(t.x[f] as Float32Array),
 		})),
-	]);
+	];
+	for (let k = 0; k < (parts.rules ?? 0); k++) {
+		columns.push({ name: ruleSignal(k), type: "INT32", data: Array.from(t.rule_signal[k] as Int8Array) });
+		columns.push({ name: ruleFair(k), type: "FLOAT", data: Array.from(t.rule_fair[k] as Float32Array) });
+	}
+	return writeColumns(columns);
 }
 
-/** Reads features written by `writeFeatures`. */
-export async function readFeatures(file: ArrayBuffer): Promise<FeatureColumns> {
-	const c = await readColumns(file);
-	const nullable = (name: string) => ((c[name] ?? []) as (number | null | undefined)[]).map((v) => v ?? null);
-	return {
-		card_id: (c.card_id ?? []) as string[],
-		date: (c.date ?? []) as string[],
-		price: (c.price ?? []) as number[],
-		ret: nullable("ret"),
-		next_price: nullable("next_price"),
-		fwd_max: nullable("fwd_max"),
-		fwd_min: nullable("fwd_min"),
-		labelled: (c.labelled ?? []) as boolean[],
-		fair: Object.fromEntries(
-			Object.keys(c)
-				.filter((name) => name.startsWith(FAIR_PREFIX))
-				.map((name) => [name.slice(FAIR_PREFIX.length), nullable(name)]),
-		),
-	};
+/** Reads a feature table written by `writeTable` (only the columns `parts` asks for). */
+export async function readTable(
+	file: ArrayBuffer,
+	parts: TableParts,
+): Promise<{ table: FeatureTable; card_name: string[] | null }> {
+	const names = featureNames(parts.cross === true);
+	const wanted = [
+		"card_id",
+		...(parts.names ? ["card_name"] : []),
+		"set_name",
+		"date",
+		"price",
+		"outcome",
+		"later",
+		...names,
+		...Array.from({ length: parts.rules ?? 0 }, (_, k) => [ruleSignal(k), ruleFair(k)]).flat(),
+	];
+	const c = await readColumns(file, wanted);
+	const n = (c.card_id ?? []).length;
+	const t = allocateTable(n, parts.rules ?? 0);
+	t.card_id = (c.card_id ?? []) as string[];
+	t.set_name = (c.set_name ?? []) as string[];
+	t.date = (c.date ?? []) as string[];
+	t.price = Float64Array.from((c.price ?? []) as number[]);
+	t.outcome = Int8Array.from((c.outcome ?? []) as number[]);
+	t.later = Float64Array.from((c.later ?? []) as number[]);
+	names.forEach((name, f) => {
+		t.x[f] = Float32Array.from((c[name] ?? []) as number[]);
+	});
+	for (let f = names.length; f < FEATURES.length; f++) (t.x[f] as Float32Array).fill(Number.NaN);
+	for (let k = 0; k < (parts.rules ?? 0); k++) {
+		t.rule_signal[k] = Int8Array.from((c[ruleSignal(k)] ?? []) as number[]);
+		t.rule_fair[k] = Float32Array.from((c[ruleFair(k)] ?? []) as number[]);
+	}
+	return { table: t, card_name: parts.names ? ((c.card_name ?? []) as string[]) : null };
 }

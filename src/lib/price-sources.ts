@@ -2,7 +2,8 @@
  * Price sources behind one interface. A source plans its cards into shards (ranges of card ids
  * in order) and collects one shard at a time, so no step ever holds more than a shard.
  * - `sample`: the shipped sample CSV in R2 (`samples/card_prices.csv`), replayed as of the run date.
- * - `file:<sha256>`: an uploaded CSV (`imports/sha256=<sha256>.csv`), as of the run date.
+ * - `file:<id>`: an import (`imports/<id>/manifest.json` and its chunks), as of the run date;
+ *   a shard is one or more whole chunks, so a file of any size is read a shard at a time.
  * - `live`: the Price Tracker API over the card universe in config/cards.json.
  * - `synthetic:<cards>x<days>:<seed>`: generated prices for benchmarks (synthetic-prices.ts), only
  *   where PIPELINE_SYNTHETIC is true (never in production, never by the cron).
@@ -14,6 +15,7 @@ import { pipelineKeys } from "./artifact-keys";
 import { cardUniverse, type UniverseCard } from "./card-universe";
 import { CsvImportError, parsePriceCsv } from "./csv";
 import { sha256Hex } from "./hash";
+import type { ChunkInfo, ImportManifest } from "./imports";
 import { collectCards, type TrackerOptions } from "./price-tracker";
 import {
 	parseSyntheticSource,
@@ -28,8 +30,8 @@ export class SourceError extends Error {
 	override name = "SourceError";
 }
 
-/** A shard: the cards with ids in [first, last], in order. */
-export type ShardRange = { index: number; first: string; last: string; cards: number };
+/** A shard: the cards with ids in [first, last], in order (for an import, the chunks that hold them). */
+export type ShardRange = { index: number; first: string; last: string; cards: number; chunks?: string[] };
 
 /** What a source will collect: its input object (CSV sources), card count and shards. */
 export type SourcePlan = { input: { key: string; sha256: string } | null; cards: number; shards: ShardRange[] };
@@ -92,7 +94,7 @@ export const cardsPerShard = (shardCards: number, shardRows: number, rowsPerCard
 
 const inShard = (id: string, s: ShardRange) => id >= s.first && id <= s.last;
 
-/** A CSV in R2 (the sample or an upload), replayed as of the run date. */
+/** The sample CSV in R2, replayed as of the run date (small: read whole by each step). */
 export class CsvSource implements PriceSource {
 	constructor(
 		private readonly bucket: R2Bucket,
@@ -127,6 +129,66 @@ export class CsvSource implements PriceSource {
 	async collect(shard: ShardRange, _state?: CollectState): Promise<ShardCollection> {
 		const { rows } = await this.#rows();
 		return { rows: rows.filter((r) => inShard(r.card_id, shard)), outcomes: [], dailyRemaining: null, stopped: null };
+	}
+}
+
+/** An import of any size: shards are runs of whole chunks, each collected by reading only its chunks. */
+export class ImportSource implements PriceSource {
+	constructor(
+		private readonly bucket: R2Bucket,
+		private readonly id: string,
+		private readonly runDate: string,
+	) {}
+
+	async plan(_shardCards: number, shardRows = Number.POSITIVE_INFINITY): Promise<SourcePlan> {
+		const key = pipelineKeys.manifest(this.id);
+		const object = await this.bucket.get(key);
+		if (!object) throw new SourceError(`no import ${this.id} (${key} is not in R2)`);
+		const text = await object.text();
+		const manifest = JSON.parse(text) as ImportManifest;
+		// Chunks whose prices all come after the run date hold nothing for it.
+		const chunks = manifest.chunks.filter((c) => c.first_date <= this.runDate);
+		if (chunks.length === 0) throw new SourceError(`import ${this.id} has no prices on or before ${this.runDate}`);
+		const shards: ShardRange[] = [];
+		let group: ChunkInfo[] = [];
+		let rows = 0;
+		const cut = () => {
+			shards.push({
+				index: shards.length,
+				first: (group[0] as ChunkInfo).first_card,
+				last: (group.at(-1) as ChunkInfo).last_card,
+				cards: group.reduce((a, c) => a + c.cards, 0),
+				chunks: group.map((c) => c.sha256),
+			});
+			group = [];
+			rows = 0;
+		};
+		for (const c of chunks) {
+			if (group.length > 0 && rows + c.rows > shardRows) cut();
+			group.push(c);
+			rows += c.rows;
+		}
+		if (group.length > 0) cut();
+		return {
+			input: { key, sha256: await sha256Hex(text) },
+			cards: chunks.reduce((a, c) => a + c.cards, 0),
+			shards,
+		};
+	}
+
+	async collect(shard: ShardRange, _state?: CollectState): Promise<ShardCollection> {
+		const rows: PriceRow[] = [];
+		for (const sha256 of shard.chunks ?? []) {
+			const object = await this.bucket.get(pipelineKeys.chunk(sha256));
+			if (!object) throw new SourceError(`import ${this.id} lost its chunk ${sha256}`);
+			try {
+				for (const r of parsePriceCsv(await object.text(), `file:${this.id}`)) if (r.date <= this.runDate) rows.push(r);
+			} catch (error) {
+				if (error instanceof CsvImportError) throw new SourceError(`chunk ${sha256}: ${error.message}`);
+				throw error;
+			}
+		}
+		return { rows, outcomes: [], dailyRemaining: null, stopped: null };
 	}
 }
 
@@ -183,8 +245,7 @@ export class SyntheticSource implements PriceSource {
 /** The source a run's `source` names. */
 export function openSource(env: { ARCHIVE: R2Bucket }, config: Config, source: string, runDate: string): PriceSource {
 	if (source === "sample") return new CsvSource(env.ARCHIVE, pipelineKeys.sample, "sample", runDate);
-	if (source.startsWith("file:"))
-		return new CsvSource(env.ARCHIVE, pipelineKeys.upload(source.slice(5)), source, runDate);
+	if (source.startsWith("file:")) return new ImportSource(env.ARCHIVE, source.slice(5), runDate);
 	const synthetic = parseSyntheticSource(source);
 	if (synthetic) {
 		if (!config.PIPELINE_SYNTHETIC)

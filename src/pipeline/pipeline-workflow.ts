@@ -1,6 +1,6 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { getConfig } from "../config";
-import { insertRun } from "../db/runs";
+import { insertRun, liveKey } from "../db/runs";
 import { runDataPoint, writeMetrics } from "../lib/metrics";
 import { CODE_VERSION } from "./code-version";
 import { type PipelineInput, PipelineParams } from "./params";
@@ -35,6 +35,8 @@ export class PricePipeline extends WorkflowEntrypoint<Env, PipelineInput> {
 					force: params.force,
 					code_version: CODE_VERSION,
 					created_at: event.timestamp.toISOString(),
+					// An instance created directly (not through requestRun) holds a key of its own.
+					live_key: liveKey({ ...params, code_version: CODE_VERSION }, runId),
 				}),
 			meter,
 		);

@@ -1,24 +1,26 @@
 /**
  * The pipeline, step by step: start, plan, collect each shard, check the collection, build each
- * shard's features, train each shard, evaluate (merge and choose), validate, then publish the
- * chosen model shard by shard and promote it. Every step is a plain function from ./steps; this
+ * shard's features, assemble the training table, fit each purged walk-forward fold and the final
+ * model, evaluate every candidate and gate them, validate (register and decide), publish every
+ * shard with the model that serves, finalize. Every step is a plain function from ./steps; this
  * file only orders them, names them and says which may be served from the step cache.
  */
 import type { WorkflowStepConfig } from "cloudflare:workers";
 import type { Config } from "../config";
 import type { CollectState } from "../lib/price-sources";
-import { candidateId } from "../model/backtest";
-import { candidateGrid, estimatorsOf, evaluationWindows } from "../model/candidates";
+import { walkForward } from "../model/walk-forward";
+import { nightOptions } from "./night-options";
 import type { PipelineParams } from "./params";
 import { STEP, shardStep } from "./step-names";
+import { type AssembleInput, assembleTraining, steadyRate } from "./steps/assemble";
 import { type CollectOutput, checkCollection, collectShard, planShards } from "./steps/collect";
-import { evaluateCandidates, recordEvaluation } from "./steps/evaluate";
+import { type EvaluateInput, evaluateRun } from "./steps/evaluate";
 import { buildFeatureShard, type FeaturesInput, type FeaturesOutput } from "./steps/features";
-import { promoteRun } from "./steps/promote";
-import { finalizeModel, prepareModel, publishShard } from "./steps/publish";
+import { finalizeRun } from "./steps/finalize";
+import { type FinalInput, type FoldInput, fitFinalStep, fitFoldStep } from "./steps/fit";
+import { publishShard } from "./steps/publish";
 import { startRun } from "./steps/start";
-import { type TrainInput, type TrainOutput, trainShard } from "./steps/train";
-import { rejectRun, validateCandidate } from "./steps/validate";
+import { validateRun } from "./steps/validate";
 import { objectsIntact, recordArtifacts } from "./storage";
 import { inputHash, type StepRunner } from "./tracking";
 
@@ -37,6 +39,7 @@ export type RunOutput = {
 	status: "complete" | "rejected";
 	candidate: string | null;
 	version: string | null;
+	serving: string;
 	reason: string | null;
 };
 
@@ -48,7 +51,7 @@ export async function runPipeline(
 	params: PipelineParams,
 ): Promise<RunOutput> {
 	const { runId } = steps;
-	const { champion } = await steps.do(STEP.start, STEP_CONFIG.db, () => startRun(env.DB, config, runId, params));
+	const start = await steps.do(STEP.start, STEP_CONFIG.db, () => startRun(env.DB, config, runId, params));
 	const plan = await steps.do(STEP.plan, STEP_CONFIG.compute, () => planShards(env, config, runId, params));
 
 	// Collection always runs (never cached): shard by shard, carrying the API's credit state along.
@@ -66,24 +69,19 @@ export async function runPipeline(
 		checkCollection(env.DB, config, runId, plan, collected),
 	);
 	const filled = collected.filter((c) => c.rows > 0);
+	const horizon = { days: config.HORIZON_DAYS, move: config.HORIZON_MOVE };
+	// Sample generously per shard; assemble cuts the union down to TRAIN_MAX_ROWS.
+	const sampleRate = steadyRate((4 * config.TRAIN_MAX_ROWS) / Math.max(1, summary.rows));
 
-	// The champion's spec is always a candidate, so it is evaluated on the same windows.
-	const candidates = candidateGrid(config, champion ? [champion.spec] : []);
-	const championId = champion ? candidateId(champion.spec) : null;
-	const windows = evaluationWindows(
-		summary.data_as_of,
-		config.BACKTEST_SELECTION_DAYS,
-		config.BACKTEST_VALIDATION_DAYS,
-	);
-	const estimators = estimatorsOf(candidates);
 	const features: FeaturesOutput[] = [];
 	for (const c of filled) {
 		const input: FeaturesInput = {
 			shard: c.shard,
 			raw: c.raw,
 			as_of: summary.data_as_of,
-			estimators,
-			horizon_days: config.HORIZON_DAYS,
+			horizon,
+			min_price: config.SIGNAL_MIN_PRICE,
+			sample_rate: sampleRate,
 			drift: { recent_days: config.DRIFT_RECENT_DAYS, reference_days: config.DRIFT_REFERENCE_DAYS },
 		};
 		const hash = await inputHash(STEP.features, input);
@@ -93,10 +91,11 @@ export async function runPipeline(
 				STEP_CONFIG.compute,
 				() => buildFeatureShard(env.ARCHIVE, input, hash),
 				{
-					cache: { inputHash: hash, reusable: (o) => objectsIntact(env.ARCHIVE, [o.features, o.stats]) },
+					cache: { inputHash: hash, reusable: (o) => objectsIntact(env.ARCHIVE, [o.features, o.sample, o.stats]) },
 					record: (o) =>
 						recordArtifacts(env.DB, runId, [
 							[o.features, "features"],
+							[o.sample, "sample"],
 							[o.stats, "stats"],
 						]),
 				},
@@ -104,62 +103,150 @@ export async function runPipeline(
 		);
 	}
 
-	const tallies: TrainOutput[] = [];
-	for (const f of features) {
-		const input: TrainInput = { shard: f.shard, features: f.features, candidates, windows, move: config.HORIZON_MOVE };
-		const hash = await inputHash(STEP.train, input);
-		tallies.push(
-			await steps.do(shardStep(STEP.train, f.shard), STEP_CONFIG.compute, () => trainShard(env.ARCHIVE, input, hash), {
-				cache: { inputHash: hash, reusable: (o) => objectsIntact(env.ARCHIVE, [o.tally]) },
-				record: (o) => recordArtifacts(env.DB, runId, [[o.tally, "train"]]),
+	const assembleInput: AssembleInput = {
+		stats: features.map((f) => f.stats),
+		samples: features.map((f) => f.sample),
+		sample_rate: sampleRate,
+		max_rows: config.TRAIN_MAX_ROWS,
+	};
+	const assembleHash = await inputHash(STEP.assemble, assembleInput);
+	const assembled = await steps.do(
+		STEP.assemble,
+		STEP_CONFIG.compute,
+		() => assembleTraining(env.ARCHIVE, assembleInput, assembleHash),
+		{
+			cache: { inputHash: assembleHash, reusable: (o) => objectsIntact(env.ARCHIVE, [o.market, o.table]) },
+			record: (o) =>
+				recordArtifacts(env.DB, runId, [
+					[o.market, "market"],
+					[o.table, "training"],
+				]),
+		},
+	);
+
+	const options = nightOptions(config, params.force);
+	const windows = walkForward(summary.data_from, summary.data_as_of, options.windows);
+	const folds: EvaluateInput["folds"] = [];
+	let final: EvaluateInput["final"] = null;
+	if (windows) {
+		for (const [index, fold] of windows.folds.entries()) {
+			const input: FoldInput = { table: assembled.table, index, fold, min_price: options.minPrice, gbt: options.gbt };
+			// The fit reads only rows up to the last day it judges: its key is their digests, not the whole table's.
+			const rows = Object.entries(assembled.digests).filter(([date]) => date <= fold.judged.to);
+			const hash = await inputHash(STEP.fit, { rows, fold, min_price: input.min_price, gbt: input.gbt });
+			const out = await steps.do(
+				shardStep(STEP.fit, index),
+				STEP_CONFIG.compute,
+				() => fitFoldStep(env.ARCHIVE, input, hash),
+				{
+					cache: {
+						inputHash: hash,
+						reusable: (o) => (o.predictions ? objectsIntact(env.ARCHIVE, [o.predictions]) : Promise.resolve(true)),
+					},
+				},
+			);
+			folds.push(out.predictions);
+		}
+		const input: FinalInput = {
+			table: assembled.table,
+			train_through: windows.train_through,
+			min_price: options.minPrice,
+			gbt: options.gbt,
+		};
+		const hash = await inputHash(STEP.fitFinal, input);
+		final = (
+			await steps.do(STEP.fitFinal, STEP_CONFIG.compute, () => fitFinalStep(env.ARCHIVE, input, hash), {
+				cache: {
+					inputHash: hash,
+					reusable: (o) => (o.final ? objectsIntact(env.ARCHIVE, [o.final]) : Promise.resolve(true)),
+				},
+			})
+		).final;
+	}
+
+	// A run with older data than what serves compares with no champion (it was fitted on later
+	// prices) and promotes nothing; its cards are still published where it has them newer.
+	const older = start.serving_as_of !== null && summary.data_as_of < start.serving_as_of;
+	const champion = older ? null : start.champion;
+	let decision: Awaited<ReturnType<typeof validateRun>> | null = null;
+	if (windows) {
+		const { rules: _rules, gbt: _gbt, windows: _windows, ...limits } = options;
+		const evaluateInput: EvaluateInput = {
+			table: assembled.table,
+			folds,
+			final,
+			windows,
+			champion,
+			options: limits,
+			drift: { ...assembled.returns, psi: config.DRIFT_PSI_THRESHOLD, ks: config.DRIFT_KS_THRESHOLD },
+		};
+		const hash = await inputHash(STEP.evaluate, evaluateInput);
+		const evaluated = await steps.do(
+			STEP.evaluate,
+			STEP_CONFIG.compute,
+			() => evaluateRun(env.ARCHIVE, evaluateInput, hash),
+			{
+				cache: {
+					inputHash: hash,
+					reusable: (o) => objectsIntact(env.ARCHIVE, o.learned ? [o.evaluation, o.learned] : [o.evaluation]),
+				},
+				record: (o) => recordArtifacts(env.DB, runId, [[o.evaluation, "evaluation"]]),
+			},
+		);
+		decision = await steps.do(STEP.validate, STEP_CONFIG.db, () =>
+			validateRun(env, runId, {
+				evaluate: evaluated,
+				start: { ...start, champion },
+				older,
+				source: params.source,
+				data: { from: summary.data_from, as_of: summary.data_as_of },
+			}),
+		);
+	} else {
+		decision = await steps.do(STEP.validate, STEP_CONFIG.db, () =>
+			validateRun(env, runId, {
+				evaluate: null,
+				start: { ...start, champion },
+				older,
+				source: params.source,
+				data: { from: summary.data_from, as_of: summary.data_as_of },
 			}),
 		);
 	}
 
-	const evaluateInput = {
-		tallies: tallies.map((t) => t.tally),
-		stats: features.map((f) => f.stats),
-		candidates,
-		windows,
-		signal_rate_floor: config.SIGNAL_RATE_FLOOR,
-		drift_thresholds: { psi: config.DRIFT_PSI_THRESHOLD, ks: config.DRIFT_KS_THRESHOLD },
+	const model = decision.serving;
+	for (const f of features) {
+		await steps.do(shardStep(STEP.publish, f.shard), STEP_CONFIG.compute, () =>
+			publishShard(env, {
+				shard: f.shard,
+				features: f.features,
+				market: assembled.market,
+				model,
+				run_id: runId,
+				run_date: params.run_date,
+				as_of: summary.data_as_of,
+				horizon,
+				min_price: config.SIGNAL_MIN_PRICE,
+			}),
+		);
+	}
+	const ended = await steps.do(STEP.finalize, STEP_CONFIG.db, () =>
+		finalizeRun(env.DB, runId, {
+			run_date: params.run_date,
+			data_as_of: summary.data_as_of,
+			serving_version: model.version,
+			passed: decision.passed,
+			promote: decision.promote,
+			expected: start.champion?.version ?? null,
+			older,
+			reason: decision.reason,
+		}),
+	);
+	return {
+		status: ended.status,
+		candidate: decision.challenger,
+		version: decision.learned_version,
+		serving: model.version,
+		reason: ended.reason,
 	};
-	const evaluateHash = await inputHash(STEP.evaluate, evaluateInput);
-	const evaluation = await steps.do(
-		STEP.evaluate,
-		STEP_CONFIG.compute,
-		() => evaluateCandidates(env.ARCHIVE, evaluateInput, evaluateHash),
-		{
-			cache: { inputHash: evaluateHash, reusable: (o) => objectsIntact(env.ARCHIVE, [o.evaluation]) },
-			record: (o) => recordEvaluation(env, runId, o, championId),
-		},
-	);
-
-	const verdict = await steps.do(STEP.validate, STEP_CONFIG.db, () =>
-		validateCandidate(env, config, runId, { evaluation: evaluation.evaluation, championId, force: params.force }),
-	);
-	const best = evaluation.best;
-	if (!verdict.passed || !best) {
-		const reason = verdict.reason ?? "rejected by the validation gate";
-		await steps.do(STEP.reject, STEP_CONFIG.db, () => rejectRun(env.DB, runId, reason));
-		return { status: "rejected", candidate: best?.id ?? null, version: null, reason };
-	}
-
-	const stats = features.map((f) => f.stats);
-	const model = { spec: best.spec, stats, source: params.source };
-	const prepared = await steps.do(STEP.prepareModel, STEP_CONFIG.db, () => prepareModel(env, runId, model));
-	if (!prepared.ready) {
-		for (const c of filled) {
-			await steps.do(shardStep(STEP.publish, c.shard), STEP_CONFIG.compute, () =>
-				publishShard(env, { version: prepared.version, spec: best.spec, raw: c.raw }),
-			);
-		}
-	}
-	await steps.do(STEP.finalizeModel, STEP_CONFIG.compute, () =>
-		finalizeModel(env, runId, { ...model, version: prepared.version }),
-	);
-	await steps.do(STEP.promote, STEP_CONFIG.db, () =>
-		promoteRun(env.DB, runId, { version: prepared.version, expected: champion?.version ?? null }),
-	);
-	return { status: "complete", candidate: best.id, version: prepared.version, reason: null };
 }

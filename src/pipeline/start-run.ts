@@ -1,6 +1,7 @@
 /** Starting a run: one path for the API, the CLI, `npm start` and the cron. */
-import { endRun, findReusableRun, getRun, insertRun, type Run, type RunTrigger } from "../db/runs";
+import { endRun, getRun, insertRun, liveKey, type Run, type RunTrigger, runByLiveKey } from "../db/runs";
 import { CODE_VERSION } from "./code-version";
+import { failIfDead } from "./liveness";
 import type { PipelineInput } from "./params";
 
 /** What to run. */
@@ -15,36 +16,41 @@ export class RunNotStartedError extends Error {
 }
 
 /**
- * Starts a run. Without `id` (API, CLI, npm start) and without `force`, a run for the same date,
- * source and code version that is queued, running, complete or rejected is reused instead. With
- * `id` (the cron's `nightly-YYYY-MM-DD`), the id makes it idempotent: an existing instance is
- * reused. The run row is written before the instance is created, so it is visible at once.
+ * Starts a run, or answers the live run already holding its (date, source, code version): a
+ * queued, running, complete or rejected one. A run whose Worker died is failed first (which
+ * frees the key). Exactly one run wins under any concurrency: the insert is conditional on a
+ * unique index, never on a read before it. `force` gives the run a key of its own. With `id`
+ * (the cron's `nightly-YYYY-MM-DD`) the id is also unique.
  */
 export async function requestRun(
 	env: { DB: D1Database; PIPELINE: Workflow },
 	request: RunRequest,
 	id?: string,
 ): Promise<{ run: Run; reused: boolean }> {
-	if (!id && !request.force) {
-		const existing = await findReusableRun(env.DB, { ...request, code_version: CODE_VERSION });
-		if (existing) return { run: existing, reused: true };
-	}
 	const runId = id ?? newRunId(request.run_date);
+	const key = liveKey({ ...request, code_version: CODE_VERSION }, request.force ? runId : undefined);
+	const holder = request.force ? null : await runByLiveKey(env.DB, key);
+	if (holder && !(await failIfDead(env, holder))) return { run: holder, reused: true };
 	const created_at = new Date().toISOString();
-	await insertRun(env.DB, { id: runId, ...request, code_version: CODE_VERSION, created_at }).run();
+	const inserted = await insertRun(env.DB, {
+		id: runId,
+		...request,
+		code_version: CODE_VERSION,
+		created_at,
+		live_key: key,
+	}).run();
+	if (inserted.meta.changes === 0) {
+		// Another start won the key (or the id): answer its run.
+		const winner = (await runByLiveKey(env.DB, key)) ?? (await getRun(env.DB, runId));
+		if (winner) return { run: winner, reused: true };
+		throw new RunNotStartedError(`a run for ${key} was started and ended while this one was being created; try again`);
+	}
 	const params: PipelineInput = { ...request };
 	try {
 		await env.PIPELINE.create({ id: runId, params });
 	} catch (error) {
-		// Creating an id that exists fails: that run was already started (a second cron trigger).
-		const existing = await env.PIPELINE.get(runId).catch(() => null);
-		if (!existing) {
-			await endRun(env.DB, runId, "failed", new Date().toISOString(), `could not start: ${String(error)}`).run();
-			throw new RunNotStartedError(String(error));
-		}
-		const run = await getRun(env.DB, runId);
-		if (!run) throw error;
-		return { run, reused: true };
+		await endRun(env.DB, runId, "failed", new Date().toISOString(), `could not start: ${String(error)}`).run();
+		throw new RunNotStartedError(String(error));
 	}
 	const run = await getRun(env.DB, runId);
 	if (!run) throw new Error(`run ${runId} vanished after it was created`);

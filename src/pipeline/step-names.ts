@@ -6,18 +6,18 @@ export const STEP = {
 	collect: "collect",
 	checkCollection: "check collection",
 	features: "features",
-	train: "train",
+	assemble: "assemble",
+	/** Per walk-forward fold: `fit #0`, ... */
+	fit: "fit",
+	fitFinal: "fit final",
 	evaluate: "evaluate",
 	validate: "validate",
-	reject: "reject run",
-	prepareModel: "prepare model",
 	publish: "publish",
-	finalizeModel: "finalize model",
-	promote: "promote",
+	finalize: "finalize",
 	fail: "record failure",
 } as const;
 
-/** The name of a per-shard step: `collect #3`. */
+/** The name of a per-shard (or per-fold) step: `collect #3`. */
 export const shardStep = (base: string, shard: number) => `${base} #${shard}`;
 
 /** A step's kind: its name without the shard suffix (the step cache is keyed by kind and input). */

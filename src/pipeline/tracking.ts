@@ -3,7 +3,7 @@
  * hash, outputs, whether it was served from the step cache, and the error of a failed attempt.
  */
 import type { WorkflowStep, WorkflowStepConfig } from "cloudflare:workers";
-import { endRun } from "../db/runs";
+import { endRun, heartbeat } from "../db/runs";
 import { findCachedOutputs, stepEnded, stepFailedOutside, stepStarted } from "../db/steps";
 import { sha256Hex } from "../lib/hash";
 import { CODE_VERSION } from "./code-version";
@@ -13,6 +13,16 @@ import { STEP, stepKind } from "./step-names";
 
 /** How a step may be served from the cache: its input hash, and a check that the outputs are still usable. */
 export type StepCache<T> = { inputHash: string; reusable: (outputs: T) => Promise<boolean> };
+
+const UNIT_SECONDS: Record<string, number> = { second: 1, minute: 60, hour: 3600 };
+
+/** A step config's timeout in seconds (`"5 minutes"`, or milliseconds as a number); 10 minutes when unset. */
+export function timeoutSeconds(config: WorkflowStepConfig): number {
+	const t = config.timeout;
+	if (typeof t === "number") return Math.ceil(t / 1000);
+	const m = typeof t === "string" ? /^(\d+)\s*(second|minute|hour)s?$/.exec(t.trim()) : null;
+	return m ? Number(m[1]) * (UNIT_SECONDS[m[2] as string] as number) : 600;
+}
 
 /** The input hash of a step: its kind, the code version and its inputs. */
 export const inputHash = (kind: string, input: unknown) =>
@@ -79,9 +89,11 @@ export class StepRunner {
 			const base = { run_id: this.runId, name };
 			const started = Date.now();
 			this.meter?.begin();
+			const beat = () => heartbeat(this.db, this.runId, new Date().toISOString(), timeoutSeconds(config));
 			await this.db.batch([
 				// The run row comes first: step rows refer to it.
 				...(name === STEP.start ? [this.registerRun()] : []),
+				beat(),
 				stepStarted(this.db, {
 					...base,
 					kind,
@@ -104,13 +116,16 @@ export class StepRunner {
 				const cached = outputs !== null;
 				const result = cached ? (outputs as T) : await body();
 				await options.record?.(result, cached);
-				await stepEnded(this.db, {
-					...base,
-					status: "complete",
-					at: new Date().toISOString(),
-					outputs: result,
-					cached,
-				}).run();
+				await this.db.batch([
+					stepEnded(this.db, {
+						...base,
+						status: "complete",
+						at: new Date().toISOString(),
+						outputs: result,
+						cached,
+					}),
+					beat(),
+				]);
 				logStep({
 					run_id: this.runId,
 					step: name,

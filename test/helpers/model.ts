@@ -1,17 +1,19 @@
 import { env } from "cloudflare:workers";
 import sample from "../../data/sample/card_prices.csv?raw";
+import { promote, registerVersion } from "../../src/db/models";
+import { setServingState } from "../../src/db/serving";
 import { parsePriceCsv } from "../../src/lib/csv";
-import type { PriceRow } from "../../src/model/card-series";
-import type { ModelSpec } from "../../src/model/fair-value";
-import { type PublishResult, publishModel } from "../../src/pipeline/publish-model";
+import { writeTable } from "../../src/lib/parquet";
+import { type PriceRow, toSeries } from "../../src/model/card-series";
+import { buildTable, joinMarket } from "../../src/model/feature-table";
+import { emptyMarketTally, marketTable } from "../../src/model/market";
+import { type RuleSpec, SEED_RULE } from "../../src/model/rules";
+import { ruleVersion } from "../../src/pipeline/model-ref";
+import { publishShard } from "../../src/pipeline/steps/publish";
+import { putObject } from "../../src/pipeline/storage";
 
-/** The production model spec (wrangler.toml vars): a 3-observation trailing mean, BUY -10%, SELL +15%. */
-export const SPEC: Extract<ModelSpec, { estimator: "trailing_mean" }> = {
-	estimator: "trailing_mean",
-	window: 3,
-	buy_threshold: 0.1,
-	sell_threshold: 0.15,
-};
+/** The seed's rule (trailing mean of 3 including the day, BUY -10%, SELL +15%): what seeded data serves with. */
+export const SPEC: RuleSpec = SEED_RULE;
 
 /** The 16 card ids of the shipped sample, in card_id order. */
 export const SAMPLE_CARD_IDS = [
@@ -68,21 +70,84 @@ export function cardRows(
 	}));
 }
 
-/** Publishes and promotes a model from `rows` (the shipped sample by default). */
-export function seedModel(
+/**
+ * Publishes `rows` (the shipped sample by default) as a run would, without running the
+ * pipeline: their features, then the publish step with a rule model (the seed's by default),
+ * then what serves and the champion. Returns the serving epoch (the seed's run id) and version.
+ */
+export async function seedServing(
 	rows: readonly PriceRow[] = sampleRows(),
-	spec: ModelSpec = SPEC,
-	options: { promote?: boolean; source?: string } = {},
-): Promise<PublishResult> {
-	return publishModel(env, rows, { spec, source: options.source ?? "test", promote: options.promote });
+	rule: RuleSpec = SPEC,
+	options: { runId?: string; horizonDays?: number; promote?: boolean } = {},
+): Promise<{ epoch: string; version: string; data_as_of: string }> {
+	const series = toSeries(rows);
+	const asOf = series.reduce((max, s) => ((s.dates.at(-1) as string) > max ? (s.dates.at(-1) as string) : max), "");
+	const horizon = { days: options.horizonDays ?? 7, move: 0.05 };
+	const market = emptyMarketTally();
+	const table = joinMarket(buildTable(series, { asOf, horizon, rules: [], market }), marketTable(market));
+	const runId = options.runId ?? `seed-${asOf.replaceAll("-", "")}-${crypto.randomUUID().slice(0, 8)}`;
+	const names = series.flatMap((s) => s.dates.map(() => s.name));
+	const features = await putObject(
+		env.ARCHIVE,
+		`test/seed/${runId}/features.parquet`,
+		writeTable(table, { names: true, card_name: names }),
+		"application/vnd.apache.parquet",
+	);
+	const marketRef = await putObject(
+		env.ARCHIVE,
+		`test/seed/${runId}/market.json`,
+		JSON.stringify(marketTable(market)),
+		"application/json",
+	);
+	const version = ruleVersion(rule);
+	await publishShard(env, {
+		shard: 0,
+		features,
+		market: marketRef,
+		model: { version, kind: "rule", rule },
+		run_id: runId,
+		run_date: asOf,
+		as_of: asOf,
+		horizon,
+		min_price: 1,
+	});
+	const now = new Date().toISOString();
+	await env.DB.batch([
+		registerVersion(env.DB, {
+			version,
+			kind: "rule",
+			estimator: rule.rule,
+			params: rule,
+			artifact_key: null,
+			trained_through: null,
+			row_count: 0,
+			data_from: series.reduce((min, s) => ((s.dates[0] as string) < min ? (s.dates[0] as string) : min), "9999"),
+			data_as_of: asOf,
+			source: "test",
+			created_at: now,
+			run_id: null,
+			figures: null,
+		}),
+		setServingState(env.DB, {
+			run_id: runId,
+			run_date: asOf,
+			data_as_of: asOf,
+			model_version: version,
+			published_at: now,
+		}),
+	]);
+	if (options.promote !== false) await promote(env.DB, version, now);
+	return { epoch: runId, version, data_as_of: asOf };
 }
 
-/** Forgets every model version, alias and catalogue row, as before the first build. */
+/** Forgets everything served and every model version and alias, as before the first run. */
 export async function resetModels(): Promise<void> {
 	await env.DB.batch([
 		env.DB.prepare("DELETE FROM model_aliases"),
-		env.DB.prepare("DELETE FROM model_cards"),
 		env.DB.prepare("DELETE FROM model_versions"),
+		env.DB.prepare("DELETE FROM serving_cards"),
+		env.DB.prepare("DELETE FROM serving_state"),
+		env.DB.prepare("DELETE FROM track_record"),
 	]);
 }
 

@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
+import { getConfig } from "../../src/config";
 import { cardUniverse, type UniverseCard } from "../../src/lib/card-universe";
 import type { TrackerOptions } from "../../src/lib/price-tracker";
 
 /** The fake Price Tracker server's origin (its port comes from vitest's globalSetup). */
-const origin = () => new URL(env.PRICE_TRACKER_BASE_URL).origin;
+const origin = () => new URL(getConfig(env).PRICE_TRACKER_BASE_URL).origin;
 
 /** Selects a named scenario (test/fixtures/price-tracker/scenarios.json) for an API key, resetting its counters. */
 export async function useScenario(token: string, scenario: string): Promise<void> {
@@ -21,7 +22,7 @@ export async function requestsFor(token: string): Promise<string[]> {
 
 /** Client options against the fake server for `token`: fast backoffs, short waits. */
 export const trackerOptions = (token: string, overrides: Partial<TrackerOptions> = {}): TrackerOptions => ({
-	baseUrl: env.PRICE_TRACKER_BASE_URL,
+	baseUrl: getConfig(env).PRICE_TRACKER_BASE_URL,
 	apiKey: token,
 	days: 180,
 	timeoutMs: 5000,

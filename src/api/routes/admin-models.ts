@@ -13,7 +13,7 @@ adminModelRoutes.openapi(
 		method: "post",
 		path: "/v1/admin/models/{version}/promote",
 		tags: ["Admin: models"],
-		summary: "Make a ready version the champion (rollback included); serving follows within MODEL_REFRESH_SECONDS",
+		summary: "Make a ready version the champion (a rollback is promoting an older one); the next run publishes with it",
 		request: { params: VersionParam },
 		responses: {
 			200: { description: "The champion now and before", content: { "application/json": { schema: PromoteResponse } } },
@@ -28,8 +28,9 @@ adminModelRoutes.openapi(
 			throw new ApiError("conflict", `Model version ${version} is still building and cannot be promoted.`);
 		const before = (await getChampion(c.env.DB))?.version ?? null;
 		const at = new Date().toISOString();
-		// The alias moves and the move is recorded in one transaction; nothing else (no artifact, no
-		// cache) is cleared: isolates pick the new champion up within MODEL_REFRESH_SECONDS.
+		// The alias moves and the move is recorded in one transaction. Served answers come from the
+		// data runs publish: the next run (nightly, or `npm run models -- promote` starts one)
+		// publishes with the new champion unless a challenger beats it.
 		const [moved] = await c.env.DB.batch([
 			promoteStatement(c.env.DB, version, at),
 			recordAliasEvent(c.env.DB, { version, previous: before, actor: `key:${c.get("apiKey")?.id ?? "unknown"}`, at }),

@@ -38,8 +38,11 @@ adminRunRoutes.openapi(
 		if (runDate > today) throw invalid("body.date", `must not be after today (${today})`);
 		if (body.source === "sample" && !(await c.env.ARCHIVE.head(pipelineKeys.sample)))
 			throw invalid("body.source", "the sample is not uploaded yet: PUT it to /v1/admin/sample first");
-		if (body.source.startsWith("file:") && !(await c.env.ARCHIVE.head(pipelineKeys.upload(body.source.slice(5)))))
-			throw invalid("body.source", "no uploaded file has this sha256: POST the CSV to /v1/admin/imports first");
+		if (body.source.startsWith("file:") && !(await c.env.ARCHIVE.head(pipelineKeys.manifest(body.source.slice(5)))))
+			throw invalid(
+				"body.source",
+				"no import has this id: POST the CSV (or commit its chunks) to /v1/admin/imports first",
+			);
 		if (isSyntheticSource(body.source) && !config.PIPELINE_SYNTHETIC)
 			throw invalid("body.source", "the synthetic source is for benchmarks only: PIPELINE_SYNTHETIC is not true here");
 		if (body.source === "live" && !config.PRICE_TRACKER_API_KEY)

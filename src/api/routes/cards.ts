@@ -1,8 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
-import { type CatalogueCard, listCatalogue } from "../../db/catalogue";
+import { listServingCards, type ServingCard } from "../../db/serving";
 import { ApiError } from "../../errors";
-import { requireCard, requireChampion } from "../../lib/fair-price-service";
-import { evaluateAt } from "../../model/fair-value";
+import { answerOfDay, requireCard, requireHistory, requireServing } from "../../serving/fair-price";
 import { createApp } from "../app";
 import { CardIdParam, CataloguePage, CatalogueQuery, History, HistoryQuery } from "../schemas/cards";
 import { problemResponses } from "../schemas/common";
@@ -13,15 +12,19 @@ export const cardRoutes = createApp();
 const tags = ["Cards"];
 
 /** The API's view of a catalogue row. */
-export const catalogueEntry = (card: CatalogueCard) => ({
+export const catalogueEntry = (card: ServingCard) => ({
 	card_id: card.card_id,
 	name: card.name,
 	set: card.set_name,
 	latest_date: card.latest_date,
-	latest_market_price: card.latest_market,
-	latest_fair_price: card.latest_fair,
-	latest_deviation_pct: card.latest_deviation,
-	latest_signal: card.latest_signal,
+	latest_market_price: card.market_price,
+	latest_fair_price: card.fair_price,
+	latest_deviation_pct: card.deviation_pct,
+	latest_signal: card.signal,
+	p_up: card.p_up,
+	p_down: card.p_down,
+	reason: card.reason,
+	model_version: card.model_version,
 });
 
 // Cursors are opaque to clients: the last card id of the page, base64url-encoded.
@@ -56,15 +59,16 @@ cardRoutes.openapi(
 	async (c) => {
 		const { limit, cursor } = c.req.valid("query");
 		const after = cursor === undefined ? null : decodeCursor(cursor);
-		const champion = await requireChampion(c.env, c.get("config"));
-		const rows = await listCatalogue(c.env.DB, champion.version, after, limit + 1);
+		const state = await requireServing(c.env, c.get("config"));
+		const rows = await listServingCards(c.env.DB, after, limit + 1);
 		const page = rows.slice(0, limit);
 		const last = page.at(-1);
 		return c.json(
 			{
 				items: page.map(catalogueEntry),
 				next_cursor: rows.length > limit && last ? encodeCursor(last.card_id) : null,
-				model_version: champion.version,
+				model_version: state.model_version,
+				data_as_of: state.data_as_of,
 			},
 			200,
 		);
@@ -94,24 +98,37 @@ cardRoutes.openapi(
 				errors: [{ location: "query.from", message: `must not be after to (${to})` }],
 			});
 		}
-		const { champion, series } = await requireCard(c.env, c.get("config"), card_id, (p) => c.executionCtx.waitUntil(p));
-		c.set("modelVersion", champion.version);
+		const config = c.get("config");
+		const { card } = await requireCard(c.env, config, card_id);
+		const line = await requireHistory(c.env, config, card);
+		c.set("modelVersion", line.model_version);
 		const points = [];
-		for (let i = 0; i < series.dates.length; i++) {
-			const date = series.dates[i] as string;
+		for (let i = 0; i < line.dates.length; i++) {
+			const date = line.dates[i] as string;
 			if ((from && date < from) || (to && date > to)) continue;
-			points.push(evaluateAt(series.dates, series.prices, i, champion.spec));
+			const a = answerOfDay(line, i, config);
+			points.push({
+				date: a.date,
+				market_price: a.market_price,
+				fair_price: a.fair_price,
+				deviation_pct: a.deviation_pct,
+				signal: a.signal,
+				p_up: a.p_up,
+				p_down: a.p_down,
+			});
 		}
 		c.header("Cache-Control", "private, max-age=60");
 		return c.json(
 			{
 				card_id,
-				name: series.name,
-				set: series.set_name,
+				name: line.name,
+				set: line.set,
 				from: from ?? null,
 				to: to ?? null,
 				points,
-				model_version: champion.version,
+				horizon_days: line.horizon_days,
+				move: line.move,
+				model_version: line.model_version,
 			},
 			200,
 		);

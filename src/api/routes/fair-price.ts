@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
-import type { ModelVersion } from "../../db/models";
-import { fairPriceEtag, memoFairPrice, requireChampion } from "../../lib/fair-price-service";
+import type { ServingState } from "../../db/serving";
+import { fairPriceEtag, memoFairPrice, requireServing } from "../../serving/fair-price";
 import { createApp } from "../app";
 import { problemBody, toApiError, validationError } from "../problem";
 import { CardIdParam } from "../schemas/cards";
@@ -51,15 +51,15 @@ fairPriceRoutes.openapi(
 	async (c) => {
 		const { card_id } = c.req.valid("param");
 		const { date } = c.req.valid("query");
-		// The answer depends only on model version, card and date, so the ETag is known before any
-		// card is read; clients revalidate after a minute and a promotion changes every ETag.
-		const champion = await requireChampion(c.env, c.get("config"));
-		const etag = fairPriceEtag(champion.version, card_id, date);
+		// The answer depends only on the publishing run, card and date, so the ETag is known before
+		// any card is read; clients revalidate after a minute and every night's run changes it.
+		const state = await requireServing(c.env, c.get("config"));
+		const etag = fairPriceEtag(state.epoch, card_id, date);
 		c.header("ETag", etag);
 		c.header("Cache-Control", "private, max-age=60");
-		c.set("modelVersion", champion.version);
+		c.set("modelVersion", state.model_version);
 		if (matchesEtag(c.req.header("If-None-Match"), etag)) return c.body(null, 304);
-		return c.json(await answer(c, card_id, date, champion), 200);
+		return c.json(await answer(c, card_id, date, state), 200);
 	},
 );
 
@@ -80,9 +80,9 @@ fairPriceRoutes.openapi(
 	}),
 	async (c) => {
 		const { items } = c.req.valid("json");
-		// One champion for the whole batch (a 503 for all when none is promoted).
-		const champion = await requireChampion(c.env, c.get("config"));
-		const results = await Promise.all(items.map((item, index) => batchItem(c, item, index, champion)));
+		// One publishing run for the whole batch (a 503 for all before any run published).
+		const state = await requireServing(c.env, c.get("config"));
+		const results = await Promise.all(items.map((item, index) => batchItem(c, item, index, state)));
 		const failed = results.filter((r) => r.status !== 200).length;
 		// A batch has no single signal: keep the request log's field for single answers.
 		c.set("signal", undefined);
@@ -91,14 +91,14 @@ fairPriceRoutes.openapi(
 );
 
 /** One fair price through the Cache API memo, noting the outcome for the request log. */
-export async function answer(c: Context<AppEnv>, cardId: string, date: string | undefined, champion?: ModelVersion) {
+export async function answer(c: Context<AppEnv>, cardId: string, date: string | undefined, state?: ServingState) {
 	const { result, cache } = await memoFairPrice(
 		c.env,
 		c.get("config"),
 		cardId,
 		date,
 		(p) => c.executionCtx.waitUntil(p),
-		champion,
+		state,
 	);
 	// A batch is a hit only if every item was.
 	c.set("cache", c.get("cache") === "miss" ? "miss" : cache);
@@ -114,11 +114,11 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
 	return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }
 
-async function batchItem(c: Context<AppEnv>, item: unknown, index: number, champion: ModelVersion) {
+async function batchItem(c: Context<AppEnv>, item: unknown, index: number, state: ServingState) {
 	try {
 		const parsed = FairPriceRequest.safeParse(item);
 		if (!parsed.success) throw validationError(parsed.error, `body.items.${index}`);
-		const result = await answer(c, parsed.data.card_id, parsed.data.date, champion);
+		const result = await answer(c, parsed.data.card_id, parsed.data.date, state);
 		return { index, status: 200 as const, result };
 	} catch (error) {
 		const apiError = toApiError(error);

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
-import { listCardIds } from "../../db/catalogue";
-import { requireChampion } from "../../lib/fair-price-service";
-import { modelStore } from "../../lib/model-store";
+import { countServingCards, listServingCardIds } from "../../db/serving";
+import { requireServing } from "../../serving/fair-price";
+import { servingStore } from "../../serving/serving-store";
 import { createApp } from "../app";
 import { problemResponses } from "../schemas/common";
 import { FairPriceRequest } from "../schemas/fair-price";
@@ -34,7 +34,15 @@ legacyRoutes.openapi(
 	}),
 	async (c) => {
 		const { card_id, date } = c.req.valid("json");
-		const { model_version: _version, ...result } = await answer(c, card_id, date);
+		const r = await answer(c, card_id, date);
+		const result = {
+			card_id: r.card_id,
+			date: r.date,
+			market_price: r.market_price,
+			fair_price: r.fair_price,
+			deviation_pct: r.deviation_pct,
+			signal: r.signal,
+		};
 		c.header("Deprecation", "true");
 		c.header("Link", '</v1/fair-price>; rel="successor-version"');
 		return c.json(result, 200);
@@ -54,8 +62,8 @@ legacyRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const champion = await requireChampion(c.env, c.get("config"));
-		const cards = await listCardIds(c.env.DB, champion.version);
+		await requireServing(c.env, c.get("config"));
+		const cards = await listServingCardIds(c.env.DB);
 		c.header("Deprecation", "true");
 		c.header("Link", '</v1/cards>; rel="successor-version"');
 		return c.json({ cards, count: cards.length }, 200);
@@ -75,14 +83,15 @@ legacyRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const champion = await modelStore(c.get("config")).champion(c.env);
+		const state = await servingStore(c.get("config")).state(c.env);
 		c.header("Deprecation", "true");
+		c.header("Link", '</v1/health>; rel="successor-version"');
 		c.header("Cache-Control", "no-store");
 		return c.json(
 			{
-				status: champion ? ("healthy" as const) : ("degraded" as const),
-				model_loaded: champion !== null,
-				cards_count: champion?.card_count ?? 0,
+				status: state ? ("healthy" as const) : ("degraded" as const),
+				model_loaded: state !== null,
+				cards_count: state ? await countServingCards(c.env.DB) : 0,
 			},
 			200,
 		);

@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { listAliases, listModelVersions } from "../../db/models";
-import { chosenValidation } from "../../db/run-records";
 import { createApp } from "../app";
 import { decodeCursor, encodeCursor } from "../cursor";
 import { problemResponses } from "../schemas/common";
-import { ModelList, ModelsQuery } from "../schemas/models";
+import type { z } from "@hono/zod-openapi";
+import { type ModelFigures, ModelList, ModelsQuery } from "../schemas/models";
 
 /** Model versions and which one serves. */
 export const modelRoutes = createApp();
@@ -32,10 +32,6 @@ modelRoutes.openapi(
 			listAliases(c.env.DB),
 		]);
 		const page = versions.slice(0, limit);
-		const figures = await chosenValidation(
-			c.env.DB,
-			page.flatMap((v) => (v.run_id ? [v.run_id] : [])),
-		);
 		const last = page.at(-1);
 		c.header("Cache-Control", "no-store");
 		return c.json(
@@ -44,16 +40,17 @@ modelRoutes.openapi(
 				models: page.map((v) => ({
 					version: v.version,
 					status: v.status,
-					spec: v.spec,
+					kind: v.kind,
+					spec: v.spec.kind === "rule" ? v.spec.rule : v.spec.summary,
 					source: v.source,
 					data_from: v.data_from,
 					data_as_of: v.data_as_of,
-					card_count: v.card_count,
+					trained_through: v.trained_through,
 					row_count: v.row_count,
 					created_at: v.created_at,
-					run_id: v.run_id ?? null,
+					run_id: v.run_id,
 					aliases: aliases.filter((a) => a.version === v.version).map((a) => a.alias),
-					validation: (v.run_id && figures.get(v.run_id)) || null,
+					validation: (v.figures as z.infer<typeof ModelFigures> | null) ?? null,
 				})),
 				next_cursor: versions.length > limit && last ? encodeCursor([last.created_at, last.version]) : null,
 			},

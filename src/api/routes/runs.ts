@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { getArtifacts, getMetrics, getOutcomes, getParams } from "../../db/run-records";
 import { getRun, listRuns } from "../../db/runs";
+import { failIfDead } from "../../pipeline/liveness";
 import { listSteps } from "../../db/steps";
 import { ApiError } from "../../errors";
 import { createApp } from "../app";
@@ -107,8 +108,10 @@ runRoutes.openapi(
 	}),
 	async (c) => {
 		const { id } = c.req.valid("param");
-		const run = await getRun(c.env.DB, id);
+		let run = await getRun(c.env.DB, id);
 		if (!run) throw runNotFound(id);
+		// A reader of a run whose Worker died sees it failed, not running forever.
+		if (await failIfDead(c.env, run)) run = (await getRun(c.env.DB, id)) ?? run;
 		const [steps, params, metrics, artifacts, collection] = await Promise.all([
 			listSteps(c.env.DB, id),
 			getParams(c.env.DB, id),

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
-import { topSignals } from "../../db/catalogue";
-import { requireChampion } from "../../lib/fair-price-service";
+import { topServingSignals } from "../../db/serving";
+import { requireServing } from "../../serving/fair-price";
 import { createApp } from "../app";
 import { SignalList, SignalsQuery } from "../schemas/cards";
 import { problemResponses } from "../schemas/common";
@@ -14,7 +14,7 @@ signalRoutes.openapi(
 		method: "get",
 		path: "/v1/signals",
 		tags: ["Signals"],
-		summary: "Cards whose latest signal is BUY or SELL, largest |deviation| first",
+		summary: "Cards whose latest signal is BUY or SELL, most probable first",
 		request: { query: SignalsQuery },
 		responses: {
 			200: { description: "Ranked actionable cards", content: { "application/json": { schema: SignalList } } },
@@ -23,13 +23,13 @@ signalRoutes.openapi(
 	}),
 	async (c) => {
 		const { signal, limit } = c.req.valid("query");
-		const champion = await requireChampion(c.env, c.get("config"));
-		const rows = await topSignals(c.env.DB, champion.version, signal ? [signal] : ["BUY", "SELL"], limit);
+		const state = await requireServing(c.env, c.get("config"));
+		const rows = await topServingSignals(c.env.DB, signal ? [signal] : ["BUY", "SELL"], limit);
 		return c.json(
 			{
-				items: rows.map((row) => ({ ...catalogueEntry(row), latest_deviation_pct: row.latest_deviation ?? 0 })),
-				model_version: champion.version,
-				as_of: champion.data_as_of,
+				items: rows.map((row) => ({ ...catalogueEntry(row), probability: row.strength })),
+				model_version: state.model_version,
+				as_of: state.data_as_of,
 			},
 			200,
 		);

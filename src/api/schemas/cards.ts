@@ -13,6 +13,10 @@ export const CatalogueEntry = z
 		latest_fair_price: z.number(),
 		latest_deviation_pct: z.number().nullable(),
 		latest_signal: Signal,
+		p_up: z.number().nullable(),
+		p_down: z.number().nullable(),
+		reason: z.string().nullable(),
+		model_version: z.string(),
 	})
 	.openapi("CatalogueEntry");
 
@@ -22,7 +26,8 @@ export const CataloguePage = z
 	.object({
 		items: z.array(CatalogueEntry),
 		next_cursor: z.string().nullable(),
-		model_version: z.string(),
+		model_version: z.string().openapi({ description: "The model the newest run published with." }),
+		data_as_of: IsoDate,
 	})
 	.openapi("CataloguePage");
 
@@ -38,6 +43,8 @@ export const HistoryPoint = z
 		fair_price: z.number(),
 		deviation_pct: z.number().nullable(),
 		signal: Signal,
+		p_up: z.number().nullable(),
+		p_down: z.number().nullable(),
 	})
 	.openapi("HistoryPoint");
 
@@ -49,6 +56,8 @@ export const History = z
 		from: IsoDate.nullable(),
 		to: IsoDate.nullable(),
 		points: z.array(HistoryPoint),
+		horizon_days: z.number().int(),
+		move: z.number(),
 		model_version: z.string(),
 	})
 	.openapi("CardHistory");
@@ -61,7 +70,11 @@ export const SignalsQuery = z.object({
 	limit: pageQuery(20).limit,
 });
 
-export const SignalEntry = CatalogueEntry.extend({ latest_deviation_pct: z.number() }).openapi("SignalEntry");
+export const SignalEntry = CatalogueEntry.extend({
+	probability: z.number().openapi({
+		description: "What ranks it: p_up of a BUY, p_down of a SELL (|deviation| for a rule, which has no probabilities).",
+	}),
+}).openapi("SignalEntry");
 
 export const SignalList = z
 	.object({ items: z.array(SignalEntry), model_version: z.string(), as_of: IsoDate })

@@ -4,9 +4,17 @@ import { IsoDate } from "./common";
 export const Health = z
 	.object({
 		status: z.literal("ok"),
-		model_version: z.string(),
+		model_version: z.string().openapi({ description: "The model the newest run published with." }),
+		champion: z
+			.string()
+			.nullable()
+			.openapi({ description: "The champion alias: what the next run keeps unless a challenger wins." }),
 		card_count: z.number().int(),
 		data_as_of: IsoDate,
+		serving_run: z.string().openapi({ description: "The run with the newest data serving." }),
+		epoch: z.string().openapi({
+			description: "The last run that published (serving answers reflect it within MODEL_REFRESH_SECONDS).",
+		}),
 		environment: z.string(),
 		drift: z
 			.object({

@@ -29,10 +29,26 @@ export const Run = z
 		started_at: z.string().nullable(),
 		ended_at: z.string().nullable(),
 		champion_before: z.string().nullable(),
-		candidate: z.string().nullable().openapi({ description: "The candidate chosen on the selection window." }),
-		model_version: z.string().nullable(),
-		promoted: z.boolean(),
-		reason: z.string().nullable().openapi({ description: "Why the run was rejected or failed." }),
+		candidate: z
+			.string()
+			.nullable()
+			.openapi({ description: "The challenger: `learned`, or the baseline rule chosen on the selection window." }),
+		model_version: z
+			.string()
+			.nullable()
+			.openapi({ description: "The learned model version the run fitted and registered." }),
+		promoted: z.boolean().openapi({ description: "Whether the champion alias moved to the run's challenger." }),
+		serving_version: z.string().nullable().openapi({
+			description: "The model the run published the night's data with (challenger, champion or always-HOLD).",
+		}),
+		published: z
+			.boolean()
+			.openapi({ description: "Whether serving moved to the run's data (false for a run older than what serves)." }),
+		heartbeat_at: z
+			.string()
+			.nullable()
+			.openapi({ description: "The run's last sign of progress (a step started or ended)." }),
+		reason: z.string().nullable().openapi({ description: "Why the gate kept the champion, or why the run failed." }),
 	})
 	.openapi("Run");
 export type Run = z.infer<typeof Run>;

@@ -1,12 +1,19 @@
-/** Step "features #n": one shard's raw prices into the feature table, plus its summary. */
+/**
+ * Step "features #n": one shard's raw prices into its feature table (every card-day, point in
+ * time as of the run's data), a uniform sample of the card-days whose outcome is known (with
+ * every baseline rule's answer, for training and scoring), and a summary: the shard's set and
+ * market return tallies, its return histograms for drift, and its counts.
+ */
 import { pipelineKeys } from "../../lib/artifact-keys";
-import { readPrices, writeFeatures } from "../../lib/parquet";
+import { readPrices, writeTable } from "../../lib/parquet";
+import { CARD_FEATURES } from "../../model/card-features";
 import { toSeries } from "../../model/card-series";
 import { addDays } from "../../model/dates";
 import { binOf, emptyHistogram } from "../../model/drift";
-import type { EstimatorSpec } from "../../model/estimators";
-import { buildFeatures } from "../../model/features";
-import { type CardDigest, cardArtifact, digestOf } from "../publish-model";
+import { buildTable, OPEN, selectRows } from "../../model/feature-table";
+import { shareOf } from "../../model/forecaster";
+import { emptyMarketTally, type MarketTally } from "../../model/market";
+import { baselineRules } from "../../model/rules";
 import { getBytes, type ObjectRef, putObject } from "../storage";
 
 /** Everything a features step depends on (its cache key is the hash of this and the code version). */
@@ -14,53 +21,95 @@ export type FeaturesInput = {
 	shard: number;
 	raw: ObjectRef;
 	as_of: string;
-	estimators: EstimatorSpec[];
-	horizon_days: number;
+	horizon: { days: number; move: number };
+	min_price: number;
+	/** The share of known card-days kept in the sample (uniform, by a hash of card and date). */
+	sample_rate: number;
 	drift: { recent_days: number; reference_days: number };
 };
 
-/** The per-shard summary beside the features: each card's artifact digest and the return histograms. */
+/** The per-shard summary beside the features. */
 export type ShardStats = {
-	cards: CardDigest[];
 	rows: number;
+	cards: number;
+	/** Card-days whose outcome is known and whose price is at least min_price, and how many were sampled. */
+	eligible: number;
+	sampled: number;
+	first_date: string;
+	last_date: string;
+	market: MarketTally;
 	returns: { reference: number[]; recent: number[] };
 };
 
 /** What a features step wrote. */
-export type FeaturesOutput = { shard: number; features: ObjectRef; stats: ObjectRef; rows: number };
+export type FeaturesOutput = {
+	shard: number;
+	features: ObjectRef;
+	sample: ObjectRef;
+	stats: ObjectRef;
+	rows: number;
+	sampled: number;
+};
 
-/**
- * Builds one shard's features (`features/as_of=…/h=<input hash>/part-NNNN.parquet`) and its
- * summary (`….stats.json`). Daily returns fall in the recent window (the last
- * `recent_days` up to as_of) or the reference window (the `reference_days` before it).
- */
+const R1 = CARD_FEATURES.indexOf("r1");
+
+/** Whether a card-day is in the sample at `rate` (the same decision in every step and run). */
+export const sampled = (cardId: string, date: string, rate: number) => rate >= 1 || shareOf(`${cardId}|${date}`) < rate;
+
+/** Builds one shard's features, sample and summary. */
 export async function buildFeatureShard(
 	bucket: R2Bucket,
 	input: FeaturesInput,
 	inputHash: string,
 ): Promise<FeaturesOutput> {
 	const series = toSeries(await readPrices(await getBytes(bucket, input.raw.key)));
-	const features = buildFeatures(series, input.estimators, { asOf: input.as_of, horizonDays: input.horizon_days });
+	const market = emptyMarketTally();
+	const rules = baselineRules();
+	const table = buildTable(series, { asOf: input.as_of, horizon: input.horizon, rules, market });
+	const names = series.flatMap((s) => s.dates.map(() => s.name));
+	const keep: number[] = [];
+	let eligible = 0;
 	const recentAfter = addDays(input.as_of, -input.drift.recent_days);
 	const referenceAfter = addDays(recentAfter, -input.drift.reference_days);
 	const reference = emptyHistogram();
 	const recent = emptyHistogram();
-	features.ret.forEach((r, i) => {
-		const date = features.date[i] as string;
-		if (r === null || date > input.as_of) return;
-		if (date > recentAfter) (recent[binOf(r)] as number)++;
-		else if (date > referenceAfter) (reference[binOf(r)] as number)++;
-	});
+	let first = "9999-12-31";
+	let last = "";
+	for (let i = 0; i < table.date.length; i++) {
+		const date = table.date[i] as string;
+		if (date < first) first = date;
+		if (date > last) last = date;
+		const r1 = (table.x[R1] as Float32Array)[i] as number;
+		if (!Number.isNaN(r1)) {
+			const bin = binOf(Math.expm1(r1));
+			if (date > recentAfter) (recent[bin] as number)++;
+			else if (date > referenceAfter) (reference[bin] as number)++;
+		}
+		if (table.outcome[i] === OPEN || (table.price[i] as number) < input.min_price) continue;
+		eligible++;
+		if (sampled(table.card_id[i] as string, date, input.sample_rate)) keep.push(i);
+	}
 	const stats: ShardStats = {
-		cards: await Promise.all(series.map(async (s) => digestOf(s, (await cardArtifact(s)).sha256))),
-		rows: features.date.length,
+		rows: table.date.length,
+		cards: series.length,
+		eligible,
+		sampled: keep.length,
+		first_date: first,
+		last_date: last,
+		market,
 		returns: { reference, recent },
 	};
-	const [featuresRef, statsRef] = await Promise.all([
+	const [features, sample, statsRef] = await Promise.all([
 		putObject(
 			bucket,
 			pipelineKeys.features(input.as_of, inputHash, input.shard),
-			writeFeatures(features),
+			writeTable(table, { names: true, card_name: names }),
+			"application/vnd.apache.parquet",
+		),
+		putObject(
+			bucket,
+			pipelineKeys.trainingSample(input.as_of, inputHash, input.shard),
+			writeTable(selectRows(table, keep), { rules: rules.length }),
 			"application/vnd.apache.parquet",
 		),
 		putObject(
@@ -70,5 +119,5 @@ export async function buildFeatureShard(
 			"application/json",
 		),
 	]);
-	return { shard: input.shard, features: featuresRef, stats: statsRef, rows: stats.rows };
+	return { shard: input.shard, features, sample, stats: statsRef, rows: stats.rows, sampled: keep.length };
 }

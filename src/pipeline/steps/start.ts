@@ -3,14 +3,21 @@ import type { Config } from "../../config";
 import { getChampion } from "../../db/models";
 import { putParams } from "../../db/run-records";
 import { markRunning } from "../../db/runs";
+import { getServingState } from "../../db/serving";
 import { isSyntheticSource } from "../../lib/synthetic-prices";
-import type { ModelSpec } from "../../model/fair-value";
 import { CODE_VERSION } from "../code-version";
 import { FatalStepError } from "../errors";
+import { type ModelRef, refOf } from "../model-ref";
 import type { PipelineParams } from "../params";
 
-/** The serving champion when the run started (null before the first promotion). */
-export type StartOutput = { champion: { version: string; spec: ModelSpec } | null };
+/**
+ * The serving champion when the run started (null before the first promotion), and the date of
+ * the newest data serving (a run with older data compares with no champion and promotes nothing).
+ */
+export type StartOutput = {
+	champion: (ModelRef & { data_as_of: string; source: string }) | null;
+	serving_as_of: string | null;
+};
 
 /** The configuration a run records as params (everything that shapes its result). */
 export function runParams(params: PipelineParams, config: Config): Record<string, unknown> {
@@ -22,16 +29,17 @@ export function runParams(params: PipelineParams, config: Config): Record<string
 		code_version: CODE_VERSION,
 		shard_cards: config.PIPELINE_SHARD_CARDS,
 		shard_rows: config.PIPELINE_SHARD_ROWS,
-		baseline_window: config.FAIR_VALUE_WINDOW,
-		buy_threshold: config.BUY_THRESHOLD,
-		sell_threshold: config.SELL_THRESHOLD,
 		selection_days: config.BACKTEST_SELECTION_DAYS,
 		validation_days: config.BACKTEST_VALIDATION_DAYS,
+		fold_days: config.BACKTEST_FOLD_DAYS,
+		max_folds: config.BACKTEST_MAX_FOLDS,
+		min_train_days: config.BACKTEST_MIN_TRAIN_DAYS,
 		horizon_days: config.HORIZON_DAYS,
 		horizon_move: config.HORIZON_MOVE,
+		signal_min_price: config.SIGNAL_MIN_PRICE,
 		signal_rate_floor: config.SIGNAL_RATE_FLOOR,
-		gate_max_mape: config.GATE_MAX_MAPE,
-		gate_min_coverage: config.GATE_MIN_COVERAGE,
+		gate_min_decided: config.GATE_MIN_DECIDED,
+		train_max_rows: config.TRAIN_MAX_ROWS,
 		drift_recent_days: config.DRIFT_RECENT_DAYS,
 		drift_reference_days: config.DRIFT_REFERENCE_DAYS,
 		drift_psi_threshold: config.DRIFT_PSI_THRESHOLD,
@@ -57,8 +65,8 @@ export async function startRun(
 	runId: string,
 	params: PipelineParams,
 ): Promise<StartOutput> {
-	const champion = await getChampion(db);
-	if (champion && isSyntheticSource(champion.source) !== isSyntheticSource(params.source))
+	const [champion, serving] = await Promise.all([getChampion(db), getServingState(db)]);
+	if (champion && champion.source !== "" && isSyntheticSource(champion.source) !== isSyntheticSource(params.source))
 		throw new FatalStepError(
 			isSyntheticSource(params.source)
 				? `synthetic prices are never mixed with real ones, and the serving champion ${champion.version} comes from "${champion.source}": run synthetic benchmarks on fresh state (npm run bench -- pipeline)`
@@ -68,5 +76,9 @@ export async function startRun(
 		markRunning(db, runId, new Date().toISOString(), champion?.version ?? null),
 		...putParams(db, runId, runParams(params, config)),
 	]);
-	return { champion: champion ? { version: champion.version, spec: champion.spec } : null };
+	const ref = champion ? refOf(champion) : null;
+	return {
+		champion: ref && champion ? { ...ref, data_as_of: champion.data_as_of, source: champion.source } : null,
+		serving_as_of: serving?.data_as_of ?? null,
+	};
 }

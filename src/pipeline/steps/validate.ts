@@ -1,75 +1,233 @@
-/** Steps "validate" and "reject run": the validation gate, and ending a run that fails it. */
-import type { Config } from "../../config";
+/**
+ * Step "validate": records every candidate's figures and the gate's checks, registers tonight's
+ * learned model as a version (promotable by hand even when the gate keeps the champion), and
+ * decides which model publishes tonight: the challenger when it passed, else the champion's
+ * model, else always-HOLD (a new deployment, or a champion retired for pointing the wrong way).
+ * A run older than what serves compares with no champion (the serving one knows later prices)
+ * and promotes nothing.
+ */
 import { runBatched } from "../../db/batch";
-import { putMetrics } from "../../db/run-records";
-import { endRun } from "../../db/runs";
-import { type GateCheck, gate } from "../../model/metrics";
-import { getJson, type ObjectRef } from "../storage";
-import type { Evaluation } from "./evaluate";
+import { type NewVersion, registerVersion } from "../../db/models";
+import { type MetricRow, putMetrics } from "../../db/run-records";
+import { setRunModel } from "../../db/runs";
+import { artifactKeys } from "../../lib/artifact-keys";
+import { sha256Hex } from "../../lib/hash";
+import type { CandidateFigures } from "../../model/evaluation";
+import type { Forecaster } from "../../model/forecaster";
+import { baselineRules, ruleId } from "../../model/rules";
+import type { DirectionMetrics } from "../../model/scoring";
+import { HOLD, type ModelRef, ruleVersion } from "../model-ref";
+import { getJson } from "../storage";
+import type { EvaluateOutput, EvaluationReport } from "./evaluate";
+import type { StartOutput } from "./start";
 
-export type GateOutput = {
+/** What validate needs. */
+export type ValidateInput = {
+	/** Null when the data was too short for a validation window: nothing can be promoted. */
+	evaluate: EvaluateOutput | null;
+	start: StartOutput;
+	/** The run's data is older than what serves: no champion, no promotion. */
+	older: boolean;
+	source: string;
+	data: { from: string; as_of: string };
+};
+
+/** The decision: which model publishes, and whether the champion alias moves to it. */
+export type ValidateOutput = {
+	challenger: string | null;
 	passed: boolean;
-	checks: Pick<GateCheck, "name" | "passed" | "detail">[];
+	/** The learned model registered tonight (null: it could not be given a policy). */
+	learned_version: string | null;
+	serving: ModelRef;
+	promote: boolean;
 	reason: string | null;
 };
 
-/**
- * Gates the chosen candidate on the validation window: GATE_MAX_MAPE, GATE_MIN_COVERAGE, and no
- * worse than the champion evaluated on the same window (unless forced). No chosen candidate (none
- * met the signal-rate floor) fails the gate.
- */
-export async function validateCandidate(
+/** The version name of a learned model: `v<as-of date>-<10 hex of its SHA-256>`. */
+export const learnedVersion = async (asOf: string, body: string) =>
+	`v${asOf.replaceAll("-", "")}-${(await sha256Hex(body)).slice(0, 10)}`;
+
+const FIGURES = ["pooled_edge", "signal_rate", "brier", "brier_skill", "mape", "days", "decided"] as const;
+
+/** A candidate's figures as metric rows: headline figures plus each side's counts and edge. */
+export function figureRows(subject: string, window_name: string, m: DirectionMetrics): MetricRow[] {
+	const rows: MetricRow[] = FIGURES.map((name) => ({ subject, window_name, name, value: m[name] }));
+	for (const side of ["buy", "sell"] as const)
+		for (const name of ["signals", "decided", "right", "precision", "base_rate", "edge"] as const)
+			rows.push({ subject, window_name, name: `${side}_${name}`, value: m[side][name] });
+	return rows;
+}
+
+/** Registers, records, decides. */
+export async function validateRun(
 	env: { DB: D1Database; ARCHIVE: R2Bucket },
-	config: Config,
 	runId: string,
-	input: { evaluation: ObjectRef; championId: string | null; force: boolean },
-): Promise<GateOutput> {
-	const evaluation = await getJson<Evaluation>(env.ARCHIVE, input.evaluation.key);
-	const best = evaluation.candidates.find((c) => c.id === evaluation.best);
-	const champion = evaluation.candidates.find((c) => c.id === input.championId) ?? null;
-	let result: { passed: boolean; checks: GateCheck[] };
-	if (!best) {
-		result = {
-			passed: false,
-			checks: [
-				{
-					name: "eligible",
+	input: ValidateInput,
+): Promise<ValidateOutput> {
+	const report: Pick<EvaluationReport, "candidates" | "champion" | "verdict" | "drift"> = input.evaluate
+		? await getJson<EvaluationReport>(env.ARCHIVE, input.evaluate.evaluation.key)
+		: {
+				candidates: [],
+				champion: null,
+				drift: { psi: null, ks: null, flagged: false, reference_n: 0, recent_n: 0 },
+				verdict: {
+					challenger: null,
 					passed: false,
-					value: null,
-					limit: config.SIGNAL_RATE_FLOOR,
-					detail: `no candidate reached the signal-rate floor of ${config.SIGNAL_RATE_FLOOR} with a labelled alert on the selection window`,
+					best_baseline: null,
+					retire_champion: false,
+					checks: [
+						{
+							name: "history",
+							passed: false,
+							detail: "too little history for a purged selection and validation window",
+						},
+					],
 				},
-			],
-		};
-	} else {
-		result = gate(best.validation, champion?.validation ?? null, {
-			maxMape: config.GATE_MAX_MAPE,
-			minCoverage: config.GATE_MIN_COVERAGE,
-			force: input.force,
-		});
+			};
+	const verdict = report.verdict;
+	const now = new Date().toISOString();
+	const statements: D1PreparedStatement[] = [];
+	const metrics: MetricRow[] = [];
+	for (const c of report.candidates) {
+		const subject = c.kind === "learned" ? "learned" : `baseline:${c.id}`;
+		metrics.push(...figureRows(subject, "selection", c.selection), ...figureRows(subject, "validation", c.validation));
 	}
-	await runBatched(
-		env.DB,
-		putMetrics(env.DB, runId, [
-			{ subject: "gate", window_name: "validation", name: "passed", value: result.passed ? 1 : 0 },
-			...result.checks.map((c) => ({
-				subject: "gate",
-				window_name: "validation",
-				name: c.name,
-				value: c.passed ? 1 : 0,
-			})),
-		]),
+	if (report.champion) metrics.push(...figureRows("champion", "validation", report.champion.validation));
+	metrics.push({ subject: "gate", window_name: "validation", name: "passed", value: verdict.passed ? 1 : 0 });
+	for (const check of verdict.checks)
+		metrics.push({ subject: "gate", window_name: "validation", name: check.name, value: check.passed ? 1 : 0 });
+	const { flagged, ...drift } = report.drift;
+	metrics.push(
+		...Object.entries({ ...drift, flagged: flagged ? 1 : 0 }).map(([name, value]) => ({
+			subject: "drift",
+			window_name: "run",
+			name,
+			value: typeof value === "number" ? value : null,
+		})),
 	);
-	const failed = result.checks.filter((c) => !c.passed);
+
+	// Tonight's learned model becomes a version whether or not it serves.
+	let learned: ModelRef | null = null;
+	if (input.evaluate?.learned) {
+		const body = JSON.stringify(await getJson<Forecaster>(env.ARCHIVE, input.evaluate.learned.key));
+		const model = JSON.parse(body) as Forecaster;
+		const version = await learnedVersion(input.data.as_of, body);
+		const key = artifactKeys.model(version);
+		if (!(await env.ARCHIVE.head(key)))
+			await env.ARCHIVE.put(key, body, {
+				httpMetadata: { contentType: "application/json" },
+				customMetadata: { sha256: await sha256Hex(body) },
+			});
+		const figures = report.candidates.find((c) => c.kind === "learned");
+		statements.push(
+			registerVersion(env.DB, {
+				version,
+				kind: "learned",
+				estimator: "learned",
+				params: {
+					kind: "learned",
+					features: model.features.length,
+					policy: model.policy,
+					base_up: model.base_up,
+					calibration: model.calibration,
+					horizon_days: model.horizon_days,
+					move: model.move_size,
+					min_price: model.min_price,
+				},
+				artifact_key: key,
+				trained_through: model.trained_through,
+				row_count: model.rows,
+				data_from: input.data.from,
+				data_as_of: input.data.as_of,
+				source: input.source,
+				created_at: now,
+				run_id: runId,
+				figures: figures ? summary(figures) : null,
+			}),
+		);
+		learned = { version, kind: "learned", artifact_key: key };
+	}
+	const challengerRef = (): ModelRef | null => {
+		if (!verdict.challenger) return null;
+		if (verdict.challenger === "learned") return learned;
+		const rule = baselineRules().find((r) => ruleId(r) === verdict.challenger);
+		return rule ? { version: ruleVersion(rule), kind: "rule", rule } : null;
+	};
+	const challenger = verdict.passed ? challengerRef() : null;
+	const champion = input.older ? null : input.start.champion;
+	let serving: ModelRef;
+	let promote = false;
+	let reason: string | null = null;
+	if (challenger) {
+		serving = challenger;
+		promote = !input.older && champion?.version !== challenger.version;
+	} else {
+		const failed = verdict.checks.filter((c) => !c.passed).map((c) => c.detail);
+		reason = `the gate kept ${champion && !verdict.retire_champion ? `the champion ${champion.version}` : "always-HOLD"}: ${failed.join("; ")}`;
+		if (champion && !verdict.retire_champion) serving = champion;
+		else {
+			serving = HOLD;
+			promote = !input.older && champion?.version !== HOLD.version;
+		}
+	}
+	if (serving.kind === "rule")
+		statements.push(
+			registerRule(
+				env.DB,
+				serving,
+				input,
+				runId,
+				now,
+				report.candidates.find((c) => c.id === ruleId(serving.rule)),
+			),
+		);
+	statements.push(setRunModel(env.DB, runId, verdict.challenger, learned?.version ?? null));
+	await runBatched(env.DB, [...putMetrics(env.DB, runId, metrics), ...statements]);
 	return {
-		passed: result.passed,
-		checks: result.checks.map(({ name, passed, detail }) => ({ name, passed, detail })),
-		reason: failed.length > 0 ? `validation gate: ${failed.map((c) => c.detail).join("; ")}` : null,
+		challenger: verdict.challenger,
+		passed: verdict.passed,
+		learned_version: learned?.version ?? null,
+		serving,
+		promote,
+		reason,
 	};
 }
 
-/** Ends a run that failed the gate as `rejected`; the champion stays. */
-export async function rejectRun(db: D1Database, runId: string, reason: string): Promise<{ status: "rejected" }> {
-	await endRun(db, runId, "rejected", new Date().toISOString(), reason).run();
-	return { status: "rejected" };
+/** A candidate's validation headline, stored with its version. */
+function summary(c: CandidateFigures) {
+	const v = c.validation;
+	return {
+		pooled_edge: v.pooled_edge,
+		buy_edge: v.buy.edge,
+		sell_edge: v.sell.edge,
+		signal_rate: v.signal_rate,
+		brier_skill: v.brier_skill,
+		mape: v.mape,
+	};
+}
+
+function registerRule(
+	db: D1Database,
+	ref: Extract<ModelRef, { kind: "rule" }>,
+	input: ValidateInput,
+	runId: string,
+	now: string,
+	figures: CandidateFigures | undefined,
+): D1PreparedStatement {
+	const version: NewVersion = {
+		version: ref.version,
+		kind: "rule",
+		estimator: ref.rule.rule,
+		params: ref.rule,
+		artifact_key: null,
+		trained_through: null,
+		row_count: 0,
+		data_from: input.data.from,
+		data_as_of: input.data.as_of,
+		source: input.source,
+		created_at: now,
+		run_id: runId,
+		figures: figures ? summary(figures) : null,
+	};
+	return registerVersion(db, version);
 }

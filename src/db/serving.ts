@@ -1,0 +1,138 @@
+/**
+ * D1 queries on what serving shows: `serving_cards` (one row per card, the newest answer any
+ * run published for it) and `serving_state` (the newest run that published).
+ */
+import type { Signal } from "../model/fair-value";
+import { insertRows } from "./batch";
+
+/** A card as served. */
+export type ServingCard = {
+	card_id: string;
+	name: string;
+	set_name: string;
+	latest_date: string;
+	market_price: number;
+	fair_price: number;
+	deviation_pct: number | null;
+	signal: Signal;
+	p_up: number | null;
+	p_down: number | null;
+	strength: number;
+	reason: string | null;
+	observations: number;
+	days_since_change: number;
+	model_version: string;
+	run_id: string;
+	run_date: string;
+	object_key: string;
+	byte_offset: number;
+	byte_length: number;
+	updated_at: string;
+};
+
+const COLUMNS = `card_id, name, set_name, latest_date, market_price, fair_price, deviation_pct, signal, p_up, p_down,
+	strength, reason, observations, days_since_change, model_version, run_id, run_date, object_key, byte_offset,
+	byte_length, updated_at`;
+
+const FIELDS: (keyof ServingCard)[] = COLUMNS.split(",").map((c) => c.trim() as keyof ServingCard);
+
+/**
+ * Statements upserting served cards. A row replaces the stored one only when it is about a
+ * later day, or the same day from a run dated the same or later: a run for an older date never
+ * replaces fresher data, and a partial run leaves the cards it did not see alone.
+ */
+export function upsertServingCards(db: D1Database, cards: readonly ServingCard[]): D1PreparedStatement[] {
+	const updates = FIELDS.filter((f) => f !== "card_id")
+		.map((f) => `${f} = excluded.${f}`)
+		.join(", ");
+	return insertRows(
+		db,
+		`INSERT INTO serving_cards (${COLUMNS})`,
+		`ON CONFLICT (card_id) DO UPDATE SET ${updates}
+		 WHERE excluded.latest_date > serving_cards.latest_date
+		    OR (excluded.latest_date = serving_cards.latest_date AND excluded.run_date >= serving_cards.run_date)`,
+		cards.map((c) => FIELDS.map((f) => c[f])),
+	);
+}
+
+/** One served card, or null. */
+export async function getServingCard(db: D1Database, cardId: string): Promise<ServingCard | null> {
+	return db.prepare(`SELECT ${COLUMNS} FROM serving_cards WHERE card_id = ?`).bind(cardId).first<ServingCard>();
+}
+
+/** Served cards in card_id order, strictly after `after` (keyset pagination). */
+export async function listServingCards(db: D1Database, after: string | null, limit: number): Promise<ServingCard[]> {
+	const { results } = await db
+		.prepare(`SELECT ${COLUMNS} FROM serving_cards WHERE card_id > ?1 ORDER BY card_id LIMIT ?2`)
+		.bind(after ?? "", limit)
+		.all<ServingCard>();
+	return results;
+}
+
+/** Every served card id, in order (the legacy `GET /cards`). */
+export async function listServingCardIds(db: D1Database): Promise<string[]> {
+	const { results } = await db.prepare("SELECT card_id FROM serving_cards ORDER BY card_id").all<{ card_id: string }>();
+	return results.map((r) => r.card_id);
+}
+
+/** The number of served cards. */
+export async function countServingCards(db: D1Database): Promise<number> {
+	return (await db.prepare("SELECT COUNT(*) AS n FROM serving_cards").first<{ n: number }>())?.n ?? 0;
+}
+
+/** Cards whose latest signal is one of `signals`, the most probable first. */
+export async function topServingSignals(
+	db: D1Database,
+	signals: readonly Signal[],
+	limit: number,
+): Promise<ServingCard[]> {
+	const marks = signals.map((_, i) => `?${i + 2}`).join(", ");
+	const { results } = await db
+		.prepare(
+			`SELECT ${COLUMNS} FROM serving_cards WHERE signal IN (${marks})
+			 ORDER BY strength DESC, card_id LIMIT ?1`,
+		)
+		.bind(limit, ...signals)
+		.all<ServingCard>();
+	return results;
+}
+
+/** What serving shows as a whole. */
+export type ServingState = {
+	run_id: string;
+	run_date: string;
+	data_as_of: string;
+	model_version: string;
+	published_at: string;
+	/** The last run that published anything: what caches of served answers are keyed by. */
+	epoch: string;
+};
+
+/** The newest run that published, or null before any did. */
+export async function getServingState(db: D1Database): Promise<ServingState | null> {
+	return db
+		.prepare("SELECT run_id, run_date, data_as_of, model_version, published_at, epoch FROM serving_state WHERE id = 1")
+		.first<ServingState>();
+}
+
+/**
+ * Statement recording a run's publish: the epoch always moves to it; the rest moves to it unless
+ * a run with newer data already serves (then it only added or refreshed cards it had newer).
+ */
+export function setServingState(db: D1Database, s: Omit<ServingState, "epoch">): D1PreparedStatement {
+	return db
+		.prepare(
+			`INSERT INTO serving_state (id, run_id, run_date, data_as_of, model_version, published_at, epoch)
+			 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?1)
+			 ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch,
+			   run_id = CASE WHEN newer THEN excluded.run_id ELSE serving_state.run_id END,
+			   run_date = CASE WHEN newer THEN excluded.run_date ELSE serving_state.run_date END,
+			   data_as_of = CASE WHEN newer THEN excluded.data_as_of ELSE serving_state.data_as_of END,
+			   model_version = CASE WHEN newer THEN excluded.model_version ELSE serving_state.model_version END,
+			   published_at = excluded.published_at`.replaceAll(
+				"newer",
+				"(excluded.data_as_of > serving_state.data_as_of OR (excluded.data_as_of = serving_state.data_as_of AND excluded.run_date >= serving_state.run_date))",
+			),
+		)
+		.bind(s.run_id, s.run_date, s.data_as_of, s.model_version, s.published_at);
+}

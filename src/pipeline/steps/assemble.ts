@@ -1,0 +1,121 @@
+/**
+ * Step "assemble": the shards' summaries merged into the set and market moves of every date,
+ * and their samples into one training table (at most `max_rows` card-days, a uniform subsample
+ * when there are more) with those moves joined: the one table every fit and the evaluation read.
+ */
+import { pipelineKeys } from "../../lib/artifact-keys";
+import { readTable, writeTable } from "../../lib/parquet";
+import { addHistogram, emptyHistogram } from "../../model/drift";
+import { concatTables, type FeatureTable, joinMarket, selectRows } from "../../model/feature-table";
+import { emptyMarketTally, marketTable, mergeMarketTally } from "../../model/market";
+import { baselineRules } from "../../model/rules";
+import { getBytes, getJson, type ObjectRef, putObject } from "../storage";
+import { sampled, type ShardStats } from "./features";
+
+/** Everything the assemble step depends on. */
+export type AssembleInput = { stats: ObjectRef[]; samples: ObjectRef[]; sample_rate: number; max_rows: number };
+
+/** What it wrote, and the data's first date and size. */
+export type AssembleOutput = {
+	market: ObjectRef;
+	table: ObjectRef;
+	rows: number;
+	eligible: number;
+	data_from: string;
+	returns: { reference: number[]; recent: number[] };
+	/**
+	 * A digest of the training table's rows per date: a fold's fit depends only on the rows up to
+	 * the last day it judges, so its cache key is made of these and survives the next night.
+	 */
+	digests: Record<string, string>;
+};
+
+/** A power of two at or below `rate` (at most 1): sample rates that stay put from one night to the next. */
+export const steadyRate = (rate: number) => (rate >= 1 ? 1 : 2 ** Math.floor(Math.log2(rate)));
+
+/** FNV-1a over 32-bit words, two lanes: a fast, stable digest of each date's rows. */
+function dateDigests(t: FeatureTable): Record<string, string> {
+	const lanes = new Map<string, [number, number]>();
+	const word = new Float32Array(1);
+	const bits = new Uint32Array(word.buffer);
+	const mix = (h: [number, number], v: number) => {
+		h[0] = Math.imul(h[0] ^ v, 0x01000193) >>> 0;
+		h[1] = Math.imul(h[1] ^ v, 0x01000193 + 0x2000) >>> 0;
+	};
+	for (let i = 0; i < t.date.length; i++) {
+		const date = t.date[i] as string;
+		let h = lanes.get(date);
+		if (!h) {
+			h = [0x811c9dc5, 0x1c9dc581];
+			lanes.set(date, h);
+		}
+		const card = t.card_id[i] as string;
+		for (let k = 0; k < card.length; k++) mix(h, card.charCodeAt(k));
+		word[0] = t.price[i] as number;
+		mix(h, bits[0] as number);
+		mix(h, t.outcome[i] as number);
+		for (const column of t.x) {
+			word[0] = column[i] as number;
+			mix(h, bits[0] as number);
+		}
+	}
+	return Object.fromEntries(
+		[...lanes.entries()]
+			.sort(([a], [b]) => (a < b ? -1 : 1))
+			.map(([d, [a, b]]) => [d, a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0")]),
+	);
+}
+
+/** Merges the shards' tallies and samples. */
+export async function assembleTraining(
+	bucket: R2Bucket,
+	input: AssembleInput,
+	inputHash: string,
+): Promise<AssembleOutput> {
+	const tally = emptyMarketTally();
+	const reference = emptyHistogram();
+	const recent = emptyHistogram();
+	let sampledRows = 0;
+	let eligible = 0;
+	let from = "9999-12-31";
+	for (const ref of input.stats) {
+		const stats = await getJson<ShardStats>(bucket, ref.key);
+		mergeMarketTally(tally, stats.market);
+		addHistogram(reference, stats.returns.reference);
+		addHistogram(recent, stats.returns.recent);
+		sampledRows += stats.sampled;
+		eligible += stats.eligible;
+		if (stats.first_date < from) from = stats.first_date;
+	}
+	// The shards sampled at sample_rate; a lower rate keeps a uniform subset of their samples.
+	const rate = steadyRate(input.sample_rate * Math.min(1, input.max_rows / Math.max(1, sampledRows)));
+	const rules = baselineRules().length;
+	const parts: FeatureTable[] = [];
+	for (const ref of input.samples) {
+		const { table } = await readTable(await getBytes(bucket, ref.key), { rules });
+		const keep: number[] = [];
+		for (let i = 0; i < table.date.length; i++)
+			if (sampled(table.card_id[i] as string, table.date[i] as string, rate)) keep.push(i);
+		parts.push(keep.length === table.date.length ? table : selectRows(table, keep));
+	}
+	const market = marketTable(tally);
+	const table = joinMarket(concatTables(parts, rules), market);
+	const [marketRef, tableRef] = await Promise.all([
+		putObject(bucket, pipelineKeys.market(inputHash), JSON.stringify(market), "application/json"),
+		putObject(
+			bucket,
+			pipelineKeys.trainingTable(inputHash),
+			writeTable(table, { cross: true, rules }),
+			"application/vnd.apache.parquet",
+		),
+	]);
+	return {
+		market: marketRef,
+		table: tableRef,
+		rows: table.date.length,
+		eligible,
+		data_from: from,
+		returns: { reference, recent },
+		digests: dateDigests(table),
+	};
+}
