@@ -11,7 +11,16 @@ import { Api, describeProblem, localPort, type UsageError } from "./lib/api-clie
 import { ensureDevKey } from "./lib/dev-key";
 import { bin, ROOT, run } from "./lib/local";
 import { openLocalKv } from "./lib/local-platform";
-import { ensureSample, followRun, startRun, summarise, waitUntilServed } from "./lib/pipeline-client";
+import { addDays } from "../src/model/dates";
+import {
+	ensureSample,
+	followRun,
+	nightLine,
+	SAMPLE_CSV,
+	startRun,
+	summarise,
+	waitUntilServed,
+} from "./lib/pipeline-client";
 import { answers, startWranglerDev } from "./lib/wrangler-dev";
 
 const USAGE = "usage: npm start [-- --no-sample]   (PORT=9000 npm start to change the port)";
@@ -88,16 +97,30 @@ if (health.status === 200) {
 			"      npm run pipeline -- --source file:PATH.csv [--date YYYY-MM-DD | --replay FROM..TO]",
 	);
 } else {
-	console.log("4/4 nothing is published yet: running the pipeline on data/sample/card_prices.csv…");
+	// As a new deployment backfills its history: the sample's last four weeks, night by night, so
+	// the first answers come with a track record (and a champion, where a model passed the gate).
+	const last = (await readFile(SAMPLE_CSV, "utf8"))
+		.match(/\d{4}-\d{2}-\d{2}/g)
+		?.sort()
+		.at(-1) as string;
+	const nights = [21, 14, 7, 0].map((d) => addDays(last, -d));
+	console.log(
+		`4/4 nothing is published yet: replaying the sample's nights ${nights[0]}..${last} (weekly) through the pipeline…`,
+	);
 	try {
 		if ((await ensureSample(api)) === "uploaded") console.log("  uploaded the shipped sample");
-		const { id, reused } = await startRun(api, { source: "sample", trigger: "start" });
-		console.log(`  run ${id}${reused ? " (reused)" : ""}:`);
-		const result = await followRun(api, id, (line) => console.log(`  ${line}`), 500);
-		console.log(summarise(result).replace(/^/gm, "  "));
-		if (result.status === "failed")
-			console.error("The first run failed; the Worker keeps running so you can look (GET /v1/runs).");
-		else await waitUntilServed(api, result);
+		for (const [k, date] of nights.entries()) {
+			const { id } = await startRun(api, { source: "sample", trigger: "start", date });
+			const final = k === nights.length - 1;
+			const result = await followRun(api, id, final ? (line) => console.log(`  ${line}`) : () => undefined, 500);
+			if (!final) console.log(`  [${k + 1}/${nights.length}] ${nightLine(result)}`);
+			else console.log(summarise(result).replace(/^/gm, "  "));
+			if (result.status === "failed") {
+				console.error("A run failed; the Worker keeps running so you can look (GET /v1/runs).");
+				break;
+			}
+			await waitUntilServed(api, result);
+		}
 	} catch (error) {
 		console.error(`The first run could not be made: ${(error as Error).message}`);
 		const runs = await api.request("GET", "/v1/runs?limit=1");

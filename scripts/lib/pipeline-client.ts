@@ -60,7 +60,7 @@ function stepDetail(step: Step): string {
 	}
 	if (o.serving && typeof o.serving === "object")
 		return `publishing with ${(o.serving as { version: string }).version}`;
-	if (typeof o.judged === "number") return o.predictions ? `${o.judged} days judged` : "too few days to fit";
+	if (typeof o.judged === "number") return o.predictions ? `${o.judged} card-days judged` : "too few days to fit";
 	if (typeof o.status === "string" && typeof o.promoted === "boolean")
 		return `${o.status}${o.promoted ? ", promoted" : ""}`;
 	if (typeof o.rows === "number") return `${o.rows} rows`;

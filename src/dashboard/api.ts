@@ -1,5 +1,8 @@
 import { describeFailure, type Failure, networkFailure } from "./problems";
-import type { CatalogueCard, CataloguePage } from "./types";
+import type { CatalogueCard, CataloguePage, TrackRecordEntry, TrackRecordPage, TrackRecordSummary } from "./types";
+
+/** A card's track record as the chart reads it; `complete` is false when only the newest pages were read. */
+export type CardRecord = { items: TrackRecordEntry[]; summary?: TrackRecordSummary; complete: boolean };
 
 /** A failed API call, with the operator-facing description. */
 export class ApiFailure extends Error {
@@ -12,6 +15,8 @@ export class ApiFailure extends Error {
 /** The longest Retry-After the catalogue pager waits out by itself before giving up. */
 const MAX_PAGER_WAIT_SECONDS = 30;
 const PAGE_SIZE = 100;
+/** A card's track record is read up to this many pages (one answer a night: over two years). */
+const RECORD_PAGES = 8;
 
 /** The public API, same origin, with the operator's key in `X-API-Key` on every call. */
 export class Api {
@@ -43,21 +48,21 @@ export class Api {
 	}
 
 	/**
-	 * Every page of the catalogue. A short rate-limit wait (Retry-After up to 30 s) is waited out,
-	 * reported through `onWait`; a longer one fails like any other problem.
+	 * Every page of a list, from `path` (which has a query) to the page with no `next_cursor`, or
+	 * `maxPages` of them. A short rate-limit wait (Retry-After up to 30 s) is waited out, reported
+	 * through `onWait`; a longer one fails like any other problem. Answers whether it read them all.
 	 */
-	async allCards(
-		onWait: (seconds: number) => void = () => {},
-	): Promise<{ cards: CatalogueCard[]; modelVersion?: string }> {
-		const cards: CatalogueCard[] = [];
+	async pages<P extends { next_cursor?: string | null }>(
+		path: string,
+		onPage: (page: P) => void,
+		options: { onWait?: (seconds: number) => void; maxPages?: number } = {},
+	): Promise<boolean> {
 		let cursor: string | null = null;
-		let modelVersion: string | undefined;
 		let waits = 0; // consecutive rate-limit waits; a few in a row and the pager gives up
-		for (;;) {
-			const query: string = `/v1/cards?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-			let page: CataloguePage;
+		for (let read = 0; read < (options.maxPages ?? Number.POSITIVE_INFINITY); ) {
+			let page: P;
 			try {
-				page = await this.get<CataloguePage>(query);
+				page = await this.get<P>(`${path}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
 			} catch (error) {
 				const wait = error instanceof ApiFailure ? error.failure.retryAfterSeconds : undefined;
 				if (
@@ -67,18 +72,59 @@ export class Api {
 					wait <= MAX_PAGER_WAIT_SECONDS &&
 					waits++ < 3
 				) {
-					onWait(wait);
+					options.onWait?.(wait);
 					await new Promise((resolve) => setTimeout(resolve, wait * 1000));
 					continue;
 				}
 				throw error;
 			}
 			waits = 0;
-			if (Array.isArray(page.items)) cards.push(...page.items.filter((c) => typeof c?.card_id === "string"));
-			modelVersion ??= typeof page.model_version === "string" ? page.model_version : undefined;
+			read++;
+			onPage(page);
 			cursor = typeof page.next_cursor === "string" && page.next_cursor ? page.next_cursor : null;
-			if (!cursor) break;
+			if (!cursor) return true;
 		}
-		return modelVersion === undefined ? { cards } : { cards, modelVersion };
+		return false;
+	}
+
+	/** Every page of the catalogue, with the model the pages were published with and the data's last day. */
+	async allCards(
+		onWait: (seconds: number) => void = () => {},
+	): Promise<{ cards: CatalogueCard[]; modelVersion?: string; dataAsOf?: string }> {
+		const cards: CatalogueCard[] = [];
+		let modelVersion: string | undefined;
+		let dataAsOf: string | undefined;
+		await this.pages<CataloguePage>(
+			`/v1/cards?limit=${PAGE_SIZE}`,
+			(page) => {
+				if (Array.isArray(page.items)) cards.push(...page.items.filter((c) => typeof c?.card_id === "string"));
+				modelVersion ??= typeof page.model_version === "string" ? page.model_version : undefined;
+				dataAsOf ??= typeof page.data_as_of === "string" ? page.data_as_of : undefined;
+			},
+			{ onWait },
+		);
+		return {
+			cards,
+			...(modelVersion === undefined ? {} : { modelVersion }),
+			...(dataAsOf === undefined ? {} : { dataAsOf }),
+		};
+	}
+
+	/**
+	 * A card's track record: what the runs published for it, newest run first, up to
+	 * `RECORD_PAGES` pages, with the summary over all of it (from the first page).
+	 */
+	async cardRecord(cardId: string): Promise<CardRecord> {
+		const items: TrackRecordEntry[] = [];
+		let summary: TrackRecordSummary | undefined;
+		const complete = await this.pages<TrackRecordPage>(
+			`/v1/track-record?card_id=${encodeURIComponent(cardId)}&limit=${PAGE_SIZE}`,
+			(page) => {
+				summary ??= page.summary && typeof page.summary === "object" ? page.summary : undefined;
+				if (Array.isArray(page.items)) items.push(...page.items.filter((r) => r?.card_id === cardId));
+			},
+			{ maxPages: RECORD_PAGES },
+		);
+		return { items, complete, ...(summary ? { summary } : {}) };
 	}
 }

@@ -1,23 +1,13 @@
 import uPlot from "uplot";
+import { answerMarkers, COLORS, dayMarkers, legendMarkers } from "./chart-marks";
 import { fmtPrice } from "./format";
+import { MARKED } from "./record-marks";
 import type { ChartData } from "./series";
-
-const COLORS = { market: "#2563eb", fair: "#d97706", buy: "#16a34a", sell: "#dc2626" };
 
 let current: { plot: uPlot; observer: ResizeObserver } | null = null;
 
 const heightFor = (width: number) => (width < 520 ? 230 : 340);
 const price = (_u: uPlot, v: number | null) => (v === null ? "—" : fmtPrice(v));
-
-/** A series drawn as markers only (no line), for the BUY and SELL days. */
-const markers = (label: string, color: string): uPlot.Series => ({
-	label,
-	stroke: color,
-	fill: color,
-	paths: () => null,
-	points: { show: true, size: 8, width: 1, stroke: "#ffffff", fill: color },
-	value: price,
-});
 
 /** Removes the chart, if one is drawn. */
 export function clearChart(): void {
@@ -27,8 +17,9 @@ export function clearChart(): void {
 }
 
 /**
- * Draws market price and fair value over time with the BUY and SELL days marked, filling
- * `container`'s width and following its size. Dates are UTC days.
+ * Draws the market price and the model's expected price over time, the BUY and SELL days and
+ * the card's published answers marked by outcome, filling `container`'s width and following
+ * its size. Dates are UTC days.
  */
 export function renderChart(container: HTMLElement, data: ChartData): void {
 	clearChart();
@@ -43,10 +34,12 @@ export function renderChart(container: HTMLElement, data: ChartData): void {
 		series: [
 			{ label: "Date", value: "{YYYY}-{MM}-{DD}" },
 			{ label: "Market price", stroke: COLORS.market, width: 1.5, value: price },
-			{ label: "Fair value", stroke: COLORS.fair, width: 2, dash: [6, 4], value: price },
-			markers("BUY day", COLORS.buy),
-			markers("SELL day", COLORS.sell),
+			{ label: "Expected price", stroke: COLORS.fair, width: 2, dash: [6, 4], value: price },
+			dayMarkers("BUY day", COLORS.buy),
+			dayMarkers("SELL day", COLORS.sell),
+			...MARKED.map((verdict) => answerMarkers(verdict, data.record.at)),
 		],
+		legend: { markers: legendMarkers },
 		axes: [
 			{ stroke: "#475569", grid: { stroke: "#e2e8f0" }, ticks: { stroke: "#cbd5e1" } },
 			{
@@ -58,7 +51,15 @@ export function renderChart(container: HTMLElement, data: ChartData): void {
 			},
 		],
 	};
-	const plot = new uPlot(options, [data.x, data.market, data.fair, data.buy, data.sell], container);
+	const columns: uPlot.AlignedData = [
+		data.x,
+		data.market,
+		data.fair,
+		data.buy,
+		data.sell,
+		...MARKED.map((verdict) => data.record[verdict]),
+	];
+	const plot = new uPlot(options, columns, container);
 	// Follow the panel's width (rotation, window resize, the grid reflowing).
 	const observer = new ResizeObserver(() => {
 		const w = Math.max(260, container.clientWidth);

@@ -47,18 +47,50 @@ export function fmtDuration(from: unknown, to: unknown): string {
 	return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
-/** A model spec in a few words: `rolling_median · window 7 · BUY ≤ −5 % · SELL ≥ +5 %`. */
-export function fmtSpec(spec: unknown): string {
-	if (!spec || typeof spec !== "object") return DASH;
-	const s = spec as Record<string, unknown>;
+/** An edge (a difference of two shares) in percentage points, signed (`+3.3 pp`, `-0.4 pp`). */
+export function fmtEdge(v: unknown): string {
+	if (!isNum(v)) return DASH;
+	const text = (v * 100).toFixed(1);
+	return `${v > 0 && text !== "0.0" ? "+" : ""}${text}\u00a0pp`;
+}
+
+const SPEC_KNOWN = new Set(["rule", "kind", "fair", "estimator", "window", "halflife", "threshold", "buy_threshold", "sell_threshold"]);
+
+/** An estimator in a few words: `rolling_median window 7`, `ewm half-life 3`. */
+function estimatorWords(s: Record<string, unknown>): string[] {
 	const parts: string[] = [];
 	if (typeof s.estimator === "string") parts.push(s.estimator);
 	if (isNum(s.window)) parts.push(`window ${s.window}`);
 	if (isNum(s.halflife)) parts.push(`half-life ${s.halflife}`);
+	return parts;
+}
+
+/**
+ * A model spec in a few words: a rule (`always HOLD`, `momentum · 7 days · ±10 %`,
+ * `rolling_median · window 7 · BUY ≤ −5 % · SELL ≥ +5 %`) or a learned model's summary
+ * (`learned · 31 features · horizon 7 d · move 5 %`). Other scalar fields are kept as they are.
+ */
+export function fmtSpec(spec: unknown): string {
+	if (!spec || typeof spec !== "object") return DASH;
+	const s = spec as Record<string, unknown>;
+	if (s.rule === "hold") return "always HOLD";
+	const parts: string[] = [];
+	if (s.rule === "momentum") {
+		parts.push("momentum");
+		if (isNum(s.window)) parts.push(`${s.window} days`);
+		if (isNum(s.threshold)) parts.push(`±${fmtPct(s.threshold, { digits: 0 })}`);
+	} else if (s.fair && typeof s.fair === "object") parts.push(...estimatorWords(s.fair as Record<string, unknown>));
+	else parts.push(...estimatorWords(s));
+	if (s.kind === "learned") {
+		parts.push("learned");
+		if (isNum(s.features)) parts.push(`${s.features} features`);
+	}
 	if (isNum(s.buy_threshold)) parts.push(`BUY ≤ −${fmtPct(s.buy_threshold, { digits: 0 })}`);
 	if (isNum(s.sell_threshold)) parts.push(`SELL ≥ +${fmtPct(s.sell_threshold, { digits: 0 })}`);
-	const known = new Set(["estimator", "window", "halflife", "buy_threshold", "sell_threshold"]);
+	if (isNum(s.horizon_days)) parts.push(`horizon ${s.horizon_days} d`);
+	if (isNum(s.move)) parts.push(`move ${fmtPct(s.move, { digits: 0 })}`);
+	const shown = new Set([...SPEC_KNOWN, "features", "horizon_days", "move"]);
 	for (const [k, v] of Object.entries(s))
-		if (!known.has(k) && (typeof v === "string" || isNum(v))) parts.push(`${k.replaceAll("_", " ")} ${v}`);
+		if (!shown.has(k) && (typeof v === "string" || isNum(v))) parts.push(`${k.replaceAll("_", " ")} ${typeof v === "string" ? v : fmtNum(v)}`);
 	return parts.length ? parts.join(" · ") : DASH;
 }

@@ -59,7 +59,7 @@ export async function evaluateRun(bucket: R2Bucket, input: EvaluateInput, inputH
 	const { table } = await readTable(await getBytes(bucket, input.table.key), { cross: true, rules: rules.length });
 	const final = input.final ? await getJson<FinalFit>(bucket, input.final.key) : null;
 	const predictions = [];
-	if (final) for (const ref of input.folds) if (ref) predictions.push(await readPredictions(bucket, ref));
+	if (final) for (const ref of input.folds) if (ref) predictions.push(await readPredictions(bucket, ref, table));
 	const usable = final && judgesBoth(table, predictions, input.windows) ? predictions : [];
 	const champion = await loadChampion(bucket, input.champion);
 	const o = { ...input.options, rules };

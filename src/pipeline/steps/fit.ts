@@ -7,6 +7,7 @@
 import { pipelineKeys } from "../../lib/artifact-keys";
 import { readTable } from "../../lib/parquet";
 import type { Calibration } from "../../model/calibration";
+import type { FeatureTable } from "../../model/feature-table";
 import { type FittedPair, fitCalibrated, type Predictions } from "../../model/forecaster";
 import type { GbtParams } from "../../model/gbt";
 import { fitFold, trainingRows } from "../../model/nightly";
@@ -16,8 +17,11 @@ import { getBytes, getJson, type ObjectRef, putObject } from "../storage";
 /** A fold fit's inputs. */
 export type FoldInput = { table: ObjectRef; index: number; fold: Fold; min_price: number; gbt: GbtParams };
 
-/** A fold's predictions as stored (typed arrays as plain arrays). */
-type StoredPredictions = { rows: number[]; direction: number[]; move: number[]; base_up: number };
+/**
+ * A fold's predictions as stored: keyed by card and date, not by row, since a cached fold is
+ * read back against a later night's table (more rows, so other indices).
+ */
+type StoredPredictions = { cards: string[]; dates: string[]; direction: number[]; move: number[]; base_up: number };
 
 /** Fits one fold; null predictions when its training days are too few. */
 export async function fitFoldStep(
@@ -29,7 +33,8 @@ export async function fitFoldStep(
 	const p = fitFold(table, input.fold, { minPrice: input.min_price, gbt: input.gbt });
 	if (!p) return { fold: input.index, predictions: null, judged: 0 };
 	const stored: StoredPredictions = {
-		rows: Array.from(p.rows),
+		cards: Array.from(p.rows, (i) => table.card_id[i] as string),
+		dates: Array.from(p.rows, (i) => table.date[i] as string),
 		direction: Array.from(p.direction),
 		move: Array.from(p.move),
 		base_up: p.base_up,
@@ -40,16 +45,28 @@ export async function fitFoldStep(
 		JSON.stringify(stored),
 		"application/json",
 	);
-	return { fold: input.index, predictions: ref, judged: stored.rows.length };
+	return { fold: input.index, predictions: ref, judged: stored.dates.length };
 }
 
-/** Reads fold predictions back. */
-export async function readPredictions(bucket: R2Bucket, ref: ObjectRef): Promise<Predictions> {
+/** Reads fold predictions back as rows of `table` (a judged day missing from it is dropped). */
+export async function readPredictions(bucket: R2Bucket, ref: ObjectRef, table: FeatureTable): Promise<Predictions> {
 	const p = await getJson<StoredPredictions>(bucket, ref.key);
+	const index = new Map<string, number>();
+	for (let i = 0; i < table.date.length; i++) index.set(`${table.card_id[i]}\u0000${table.date[i]}`, i);
+	const rows: number[] = [];
+	const direction: number[] = [];
+	const move: number[] = [];
+	p.dates.forEach((date, k) => {
+		const i = index.get(`${p.cards[k]}\u0000${date}`);
+		if (i === undefined) return;
+		rows.push(i);
+		direction.push(p.direction[k] as number);
+		move.push(p.move[k] as number);
+	});
 	return {
-		rows: Int32Array.from(p.rows),
-		direction: Float64Array.from(p.direction),
-		move: Float64Array.from(p.move),
+		rows: Int32Array.from(rows),
+		direction: Float64Array.from(direction),
+		move: Float64Array.from(move),
 		base_up: p.base_up,
 	};
 }
