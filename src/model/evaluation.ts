@@ -109,7 +109,7 @@ export function evaluateCandidates(
 ): EvaluationResult {
 	const selectionRows = windowRows(t, windows.selection, o.minPrice);
 	const validationRows = windowRows(t, windows.validation, o.minPrice);
-	const championFrom = champion ? championDaysFrom(champion, windows) : null;
+	const championFrom = champion ? championDaysFrom(champion, windows, o.rules) : null;
 	const championRows = championFrom === null ? [] : validationRows.filter((i) => (t.date[i] as string) >= championFrom);
 	const candidates: CandidateFigures[] = o.rules.map((rule, k) => ({
 		id: ruleId(rule),
@@ -181,8 +181,13 @@ export function evaluateCandidates(
  * day after its last fitted outcome for a learned model; null when it cannot be scored at all
  * (a rule this code no longer has, a model over other features, or fitted past the window).
  */
-function championDaysFrom(champion: ChampionModel, windows: WalkForward): string | null {
-	if ("rule" in champion) return windows.validation.from;
+function championDaysFrom(
+	champion: ChampionModel,
+	windows: WalkForward,
+	rules: readonly RuleSpec[],
+): string | null {
+	if ("rule" in champion)
+		return rules.some((r) => ruleId(r) === ruleId(champion.rule)) ? windows.validation.from : null;
 	if (champion.model.features.join() !== FEATURES.join()) return null;
 	const after = addDays(champion.model.trained_through, 1);
 	if (after > windows.validation.to) return null;

@@ -40,8 +40,10 @@ export function firstPassage(
 ): { outcome: Outcome; date: string } | null {
 	const price = prices[index] as number;
 	const end = addDays(dates[index] as string, horizon.days);
-	const up = price * (1 + horizon.move);
-	const down = price * (1 - horizon.move);
+	// A move of exactly `move` counts: 100 * 1.1 is 110.00000000000001 in floating point.
+	const slack = price * 1e-9;
+	const up = price * (1 + horizon.move) - slack;
+	const down = price * (1 - horizon.move) + slack;
 	for (let k = index + 1; k < dates.length; k++) {
 		const date = dates[k] as string;
 		if (date > end || date > asOf) break;

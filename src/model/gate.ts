@@ -67,7 +67,8 @@ export function gate(evaluation: EvaluationResult, limits: GateLimits): GateVerd
 				? baseline
 				: (learned ?? baseline);
 	const champion = evaluation.champion;
-	const retire = champion !== null && champion.comparable && pointsWrongWay(champion.validation, limits.minDecided);
+	// One side pointing the wrong way over enough decided signals is enough to retire it.
+	const retire = champion !== null && pointsWrongWay(champion.validation, limits.minDecided);
 	if (!challenger)
 		return {
 			challenger: null,

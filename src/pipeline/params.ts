@@ -16,8 +16,13 @@ export const PipelineParams = z.object({
 	/** Prices on or before this date are used; raw data is partitioned by it. */
 	run_date: z.string().refine(isIsoDate, "must be a calendar date in YYYY-MM-DD form"),
 	trigger: z.enum(["cron", "api", "cli", "start"]).default("api"),
-	/** Promote even when the candidate is worse than the serving champion. */
+	/** Promote even when the challenger is worse than the serving champion. */
 	force: z.boolean().default(false),
+	/**
+	 * Publish the night's data with the champion as it is, without fitting or gating (after a
+	 * promotion by hand, so a rollback serves at once).
+	 */
+	republish: z.boolean().default(false),
 });
 export type PipelineParams = z.infer<typeof PipelineParams>;
 export type PipelineInput = z.input<typeof PipelineParams>;

@@ -125,7 +125,8 @@ export async function runPipeline(
 	);
 
 	const options = nightOptions(config, params.force);
-	const windows = walkForward(summary.data_from, summary.data_as_of, options.windows);
+	// A republish fits nothing: the champion publishes the night as it is.
+	const windows = params.republish ? null : walkForward(summary.data_from, summary.data_as_of, options.windows);
 	const folds: EvaluateInput["folds"] = [];
 	let final: EvaluateInput["final"] = null;
 	if (windows) {
@@ -208,6 +209,7 @@ export async function runPipeline(
 				evaluate: null,
 				start: { ...start, champion },
 				older,
+				republish: params.republish,
 				source: params.source,
 				data: { from: summary.data_from, as_of: summary.data_as_of },
 			}),

@@ -5,7 +5,7 @@ import { failIfDead } from "./liveness";
 import type { PipelineInput } from "./params";
 
 /** What to run. */
-export type RunRequest = { source: string; run_date: string; trigger: RunTrigger; force: boolean };
+export type RunRequest = { source: string; run_date: string; trigger: RunTrigger; force: boolean; republish?: boolean };
 
 /** A fresh run id: `run-YYYYMMDD-<8 hex>`. */
 export const newRunId = (runDate: string) => `run-${runDate.replaceAll("-", "")}-${crypto.randomUUID().slice(0, 8)}`;
@@ -28,13 +28,16 @@ export async function requestRun(
 	id?: string,
 ): Promise<{ run: Run; reused: boolean }> {
 	const runId = id ?? newRunId(request.run_date);
-	const key = liveKey({ ...request, code_version: CODE_VERSION }, request.force ? runId : undefined);
-	const holder = request.force ? null : await runByLiveKey(env.DB, key);
+	// A forced run, or a republish, holds a key of its own: it runs beside the night's run.
+	const own = request.force || request.republish === true;
+	const key = liveKey({ ...request, code_version: CODE_VERSION }, own ? runId : undefined);
+	const holder = own ? null : await runByLiveKey(env.DB, key);
 	if (holder && !(await failIfDead(env, holder))) return { run: holder, reused: true };
 	const created_at = new Date().toISOString();
+	const { republish: _republish, ...row } = request;
 	const inserted = await insertRun(env.DB, {
 		id: runId,
-		...request,
+		...row,
 		code_version: CODE_VERSION,
 		created_at,
 		live_key: key,

@@ -4,7 +4,7 @@ import { FairPrice } from "../../src/api/schemas/fair-price";
 import { memoUrl, resetCacheStats } from "../../src/lib/cache-memo";
 import { api, expectProblem, postJson, readJson } from "../helpers/api";
 import { issueKey } from "../helpers/keys";
-import { cardRows, resetModels, seedModel } from "../helpers/model";
+import { cardRows, resetModels, seedServing } from "../helpers/model";
 
 const CARD = "cache-card";
 
@@ -20,32 +20,32 @@ async function cached(key: string) {
 describe("Cache API memoization of fair-price answers", () => {
 	it("answers the second identical request from the cache and counts it", async () => {
 		await resetModels();
-		await seedModel(cardRows(CARD, [10, 11, 12, 13]));
+		const { epoch } = await seedServing(cardRows(CARD, [10, 11, 12, 13]));
 		resetCacheStats();
 		const first = await readJson(await postJson("/v1/fair-price", { card_id: CARD }), FairPrice);
 		// The put runs after the response; a later request sees it.
-		await cached(`${first.model_version}/${CARD}/latest`);
+		await cached(`${epoch}/${CARD}/latest`);
 		const second = await readJson(await postJson("/v1/fair-price", { card_id: CARD }), FairPrice);
 		expect(second).toEqual(first);
 		const stats = await readJson(await api("/v1/admin/cache"), CacheStats);
 		expect(stats.namespaces["fair-price"]).toMatchObject({ hits: 1, misses: 1 });
 	});
 
-	it("purges by promotion: a new model version answers with its own numbers", async () => {
+	it("purges by publishing: the next night's data answers with its own numbers", async () => {
 		await resetModels();
-		const v1 = await seedModel(cardRows(CARD, [10, 10, 10, 10]));
+		const night1 = await seedServing(cardRows(CARD, [10, 10, 10, 10]));
 		const before = await readJson(await postJson("/v1/fair-price", { card_id: CARD }), FairPrice);
-		await cached(`${v1.version}/${CARD}/latest`);
-		const v2 = await seedModel(cardRows(CARD, [10, 10, 10, 20]));
+		await cached(`${night1.epoch}/${CARD}/latest`);
+		const night2 = await seedServing(cardRows(CARD, [10, 10, 10, 10, 20]), { rule: "momentum", window: 3, threshold: 0.5 });
 		const after = await readJson(await postJson("/v1/fair-price", { card_id: CARD }), FairPrice);
-		expect(before.model_version).toBe(v1.version);
-		expect(after.model_version).toBe(v2.version);
-		expect(after.market_price).toBe(20);
+		expect(night2.epoch).not.toBe(night1.epoch);
+		expect(before).toMatchObject({ market_price: 10, model_version: night1.version });
+		expect(after).toMatchObject({ market_price: 20, date: "2026-01-05", model_version: night2.version });
 	});
 
 	it("GET answers 304 to a matching If-None-Match and 200 to a stale one", async () => {
 		await resetModels();
-		await seedModel(cardRows(CARD, [5, 6, 7]));
+		await seedServing(cardRows(CARD, [5, 6, 7]));
 		const res = await api(`/v1/cards/${CARD}/fair-price`);
 		const etag = res.headers.get("etag") as string;
 		expect(etag).toMatch(/^".+:cache-card:latest"$/);

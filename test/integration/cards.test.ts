@@ -3,13 +3,13 @@ import type { z } from "zod";
 import { CataloguePage } from "../../src/api/schemas/cards";
 import { FairPrice } from "../../src/api/schemas/fair-price";
 import { api, expectProblem, locations, postJson, readJson } from "../helpers/api";
-import { resetModels, SAMPLE_CARD_IDS, sampleSeries, seedModel } from "../helpers/model";
+import { resetModels, SAMPLE_CARD_IDS, sampleSeries, seedServing } from "../helpers/model";
 
 let version: string;
 
 beforeAll(async () => {
 	await resetModels();
-	version = (await seedModel()).version;
+	version = (await seedServing()).version;
 });
 
 const page = async (query: string) => readJson(await api(`/v1/cards${query}`), CataloguePage);

@@ -1,16 +1,13 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FairPrice } from "../../src/api/schemas/fair-price";
-import { artifactKeys } from "../../src/lib/artifact-keys";
 import { api, expectProblem, locations, postJson, readJson } from "../helpers/api";
-import { cardRows, resetModels, seedModel } from "../helpers/model";
+import { cardRows, resetModels, seedServing } from "../helpers/model";
 
 const CARD = "err-card";
-let version: string;
-
 beforeAll(async () => {
 	await resetModels();
-	version = (await seedModel([...cardRows(CARD, [10, 11, 12]), ...cardRows("err-corrupt", [1, 2, 3])])).version;
+	await seedServing([...cardRows(CARD, [10, 11, 12]), ...cardRows("err-corrupt", [1, 2, 3])]);
 });
 
 describe("error responses", () => {
@@ -68,10 +65,13 @@ describe("error responses", () => {
 		expect(problem.detail).toMatch(/^body\.date: /);
 	});
 
-	it("500 without internals when an artifact cannot be read", async () => {
-		// Real storage, bad bytes: the card's artifact is overwritten with something that is not JSON.
-		await env.ARCHIVE.put(artifactKeys.card(version, "err-corrupt"), "{ this is not json");
-		const res = await postJson("/v1/fair-price", { card_id: "err-corrupt" });
+	it("500 without internals when a served history cannot be read", async () => {
+		// Real storage, bad bytes: the card's served history is overwritten with something that is not JSON.
+		const row = await env.DB.prepare("SELECT object_key FROM serving_cards WHERE card_id = 'err-corrupt'").first<{
+			object_key: string;
+		}>();
+		await env.ARCHIVE.put(row?.object_key as string, "{ this is not json, at every byte offset of the object }".repeat(50));
+		const res = await postJson("/v1/fair-price", { card_id: "err-corrupt", date: "2026-01-01" });
 		const problem = await expectProblem(res, 500, "internal");
 		const body = JSON.stringify(problem);
 		for (const leak of ["SyntaxError", "JSON", "models/", "stack", "at "]) expect(body, leak).not.toContain(leak);

@@ -1,16 +1,17 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { BatchResponse, FairPrice } from "../../src/api/schemas/fair-price";
 import { api, expectProblem, locations, postJson, readJson } from "../helpers/api";
-import { referenceFair, resetModels, SAMPLE_CARD_IDS, sampleSeries, seedModel } from "../helpers/model";
+import { referenceFair, resetModels, SAMPLE_CARD_IDS, sampleSeries, seedServing } from "../helpers/model";
 
 const CHARIZARD = "sv03-223-charizard-ex";
 const PIKACHU = "sv08-238-pikachu-ex";
 
 let version: string;
+let epoch: string;
 
 beforeAll(async () => {
 	await resetModels();
-	version = (await seedModel()).version;
+	({ version, epoch } = await seedServing());
 });
 
 /** The answer the model should give for a sample card on the observation at `index`. */
@@ -76,6 +77,21 @@ describe("POST /v1/fair-price", () => {
 			const result = await readJson(await postJson("/v1/fair-price", { card_id: cardId }), FairPrice);
 			expectMatches(result, cardId, sampleSeries(cardId).dates.length - 1);
 		}
+	});
+
+	it("speaks the forecast: horizon, move, evidence, and why a HOLD is a HOLD", async () => {
+		const { dates, prices } = sampleSeries(CHARIZARD);
+		const result = await readJson(await postJson("/v1/fair-price", { card_id: CHARIZARD }), FairPrice);
+		expect(result).toMatchObject({ horizon_days: 7, move: 0.05, p_up: null, p_down: null });
+		// The evidence: days observed, and calendar days since the price last changed.
+		let k = prices.length - 1;
+		while (k > 0 && prices[k - 1] === prices[k]) k--;
+		const since = (Date.parse(dates.at(-1) as string) - Date.parse(dates[k] as string)) / 86_400_000;
+		expect(result.evidence).toEqual({ observations: dates.length, days_since_change: since });
+		expect(result.signal === "HOLD" ? result.reason : null).toBe(result.signal === "HOLD" ? "inside the rule's thresholds" : null);
+		// A dated answer gives its own day's evidence.
+		const dated = await readJson(await postJson("/v1/fair-price", { card_id: CHARIZARD, date: dates[100] }), FairPrice);
+		expect(dated.evidence.observations).toBe(101);
 	});
 
 	it("answers 404 for an unknown card, naming it", async () => {
@@ -150,10 +166,10 @@ describe("GET /v1/cards/{card_id}/fair-price", () => {
 		expect(viaGet).toEqual(viaPost);
 	});
 
-	it("answers a dated request, cacheable for a minute with an ETag naming version, card and date", async () => {
+	it("answers a dated request, cacheable for a minute with an ETag naming the publishing run, card and date", async () => {
 		const res = await api(`/v1/cards/${PIKACHU}/fair-price?date=2026-01-31`);
 		expect(res.headers.get("cache-control")).toBe("private, max-age=60");
-		expect(res.headers.get("etag")).toBe(`"${version}:${PIKACHU}:2026-01-31"`);
+		expect(res.headers.get("etag")).toBe(`"${epoch}:${PIKACHU}:2026-01-31"`);
 		expectMatches(await readJson(res, FairPrice), PIKACHU, sampleSeries(PIKACHU).dates.indexOf("2026-01-31"));
 	});
 

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { Health, LegacyHealth } from "../../src/api/schemas/health";
 import { putMetrics } from "../../src/db/run-records";
 import { api, expectProblem, postJson, readJson } from "../helpers/api";
-import { cardRows, resetModels, seedModel } from "../helpers/model";
+import { cardRows, resetModels, seedServing } from "../helpers/model";
 
 describe("before any model is promoted", () => {
 	beforeEach(resetModels);
@@ -28,9 +28,10 @@ describe("before any model is promoted", () => {
 		for (const res of responses) await expectProblem(res, 503, "model_unavailable");
 	});
 
-	it("a model built but not promoted does not serve", async () => {
-		await seedModel(cardRows("unpromoted", [1, 2]), undefined, { promote: false });
-		await expectProblem(await api("/v1/health"), 503, "model_unavailable");
+	it("published data serves whether or not its model is the champion", async () => {
+		const published = await seedServing(cardRows("unpromoted", [1, 2]), undefined, { promote: false });
+		const body = await readJson(await api("/v1/health"), Health);
+		expect(body).toMatchObject({ model_version: published.version, champion: null, card_count: 1 });
 	});
 
 	it("the legacy GET /health still answers 200, degraded", async () => {
@@ -43,7 +44,7 @@ describe("after a model is promoted", () => {
 	beforeEach(resetModels);
 
 	it("GET /v1/health answers 200 with the serving version, card count and data date", async () => {
-		const published = await seedModel([
+		const published = await seedServing([
 			...cardRows("health-a", [1, 2, 3], { start: "2026-07-01" }),
 			...cardRows("health-b", [4, 5], { start: "2026-07-10" }),
 		]);
@@ -52,15 +53,18 @@ describe("after a model is promoted", () => {
 		expect(await readJson(res, Health)).toEqual({
 			status: "ok",
 			model_version: published.version,
+			champion: published.version,
 			card_count: 2,
 			data_as_of: "2026-07-11",
+			serving_run: published.epoch,
+			epoch: published.epoch,
 			environment: "test",
 			drift: null,
 		});
 	});
 
 	it("GET /v1/health carries the drift figures of the latest pipeline run, flagged above the thresholds", async () => {
-		await seedModel(cardRows("health-d", [1, 2, 3]));
+		await seedServing(cardRows("health-d", [1, 2, 3]));
 		const run = (id: string, created: string) =>
 			env.DB.prepare(
 				`INSERT INTO pipeline_runs (id, instance_id, trigger, source, run_date, status, code_version, created_at)
@@ -83,7 +87,7 @@ describe("after a model is promoted", () => {
 	});
 
 	it("the legacy GET /health answers healthy with the card count", async () => {
-		await seedModel(cardRows("health-c", [1]));
+		await seedServing(cardRows("health-c", [1]));
 		const body = await readJson(await api("/health"), LegacyHealth);
 		expect(body).toEqual({ status: "healthy", model_loaded: true, cards_count: 1 });
 	});

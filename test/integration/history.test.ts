@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { History } from "../../src/api/schemas/cards";
 import { api, expectProblem, locations, readJson } from "../helpers/api";
-import { cardRows, resetModels, seedModel } from "../helpers/model";
+import { cardRows, resetModels, seedServing } from "../helpers/model";
 
 const CARD = "hist-card";
 // Five observations with gaps between them.
@@ -16,7 +16,7 @@ beforeAll(async () => {
 		...cardRows(CARD, PRICES, { dates: DATES, name: "History Card", set: "History Set" }),
 		...cardRows("other-card", [1, 2, 3]),
 	];
-	version = (await seedModel(rows)).version;
+	version = (await seedServing(rows)).version;
 });
 
 const history = async (query = "") => readJson(await api(`/v1/cards/${CARD}/history${query}`), History);
@@ -32,13 +32,15 @@ describe("GET /v1/cards/{card_id}/history", () => {
 			to: null,
 			model_version: version,
 		});
+		const rule = { p_up: null, p_down: null };
 		expect(body.points).toEqual([
-			{ date: "2026-03-01", market_price: 100, fair_price: 100, deviation_pct: 0, signal: "HOLD" },
-			{ date: "2026-03-02", market_price: 120, fair_price: 110, deviation_pct: 0.090909, signal: "HOLD" },
-			{ date: "2026-03-05", market_price: 110, fair_price: 110, deviation_pct: 0, signal: "HOLD" },
-			{ date: "2026-03-10", market_price: 60, fair_price: 96.6667, deviation_pct: -0.37931, signal: "BUY" },
-			{ date: "2026-04-01", market_price: 200, fair_price: 123.3333, deviation_pct: 0.621622, signal: "SELL" },
+			{ date: "2026-03-01", market_price: 100, fair_price: 100, deviation_pct: 0, signal: "HOLD", ...rule },
+			{ date: "2026-03-02", market_price: 120, fair_price: 110, deviation_pct: 0.090909, signal: "HOLD", ...rule },
+			{ date: "2026-03-05", market_price: 110, fair_price: 110, deviation_pct: 0, signal: "HOLD", ...rule },
+			{ date: "2026-03-10", market_price: 60, fair_price: 96.6667, deviation_pct: -0.379311, signal: "BUY", ...rule },
+			{ date: "2026-04-01", market_price: 200, fair_price: 123.3333, deviation_pct: 0.621622, signal: "SELL", ...rule },
 		]);
+		expect(body).toMatchObject({ horizon_days: 7, move: 0.05 });
 	});
 
 	it("filters to from..to, both inclusive", async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CreatedKey } from "../../src/api/schemas/keys";
 import { api, postJson, readJson } from "../helpers/api";
 import { TEST_KEY } from "../helpers/keys";
-import { cardRows, resetModels, seedModel } from "../helpers/model";
+import { cardRows, resetModels, seedServing } from "../helpers/model";
 
 /** Every line the Worker writes to the console while `body` runs. */
 function captureConsole() {
@@ -24,7 +24,7 @@ describe("structured request logs", () => {
 	let capture: ReturnType<typeof captureConsole>;
 	beforeEach(async () => {
 		await resetModels();
-		await seedModel(cardRows("log-card", [10, 11, 12, 13]));
+		await seedServing(cardRows("log-card", [10, 11, 12, 13]));
 		capture = captureConsole();
 	});
 	afterEach(() => capture.restore());

@@ -4,7 +4,7 @@ import { FairPrice } from "../../src/api/schemas/fair-price";
 import { ModelList, PromoteResponse } from "../../src/api/schemas/models";
 import { api, expectProblem, locations, postJson, readJson } from "../helpers/api";
 import { issueKey } from "../helpers/keys";
-import { cardRows, seedModel } from "../helpers/model";
+import { cardRows, seedServing } from "../helpers/model";
 import { oscillatingRows, RUN_TIMEOUT, resetPipeline, runToEnd, toCsv, uploadCsv } from "../helpers/pipeline";
 
 describe("GET /v1/models and POST /v1/admin/models/{version}/promote", () => {
@@ -13,7 +13,7 @@ describe("GET /v1/models and POST /v1/admin/models/{version}/promote", () => {
 
 	beforeAll(async () => {
 		await resetPipeline();
-		old = (await seedModel(cardRows("mdl-a", [10, 20, 30]), undefined, { source: "csv" })).version;
+		old = (await seedServing(cardRows("mdl-a", [10, 20, 30]), undefined, { source: "csv" })).version;
 		const source = await uploadCsv(toCsv(oscillatingRows("mdl-a")));
 		await using run = await runToEnd("mdl-run", { source, run_date: "2026-06-01", force: true });
 		current = (run.output as { version: string }).version;

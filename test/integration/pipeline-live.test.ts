@@ -5,7 +5,7 @@ import { getRun } from "../../src/db/runs";
 import { listSteps } from "../../src/db/steps";
 import { STEP, shardStep } from "../../src/pipeline/step-names";
 import { api, readJson } from "../helpers/api";
-import { cardRows, championVersion, seedModel } from "../helpers/model";
+import { cardRows, championVersion, seedServing } from "../helpers/model";
 import { count, RUN_TIMEOUT, resetPipeline, runToEnd } from "../helpers/pipeline";
 import { requestsFor, useScenario } from "../helpers/price-tracker";
 
@@ -109,7 +109,7 @@ describe("the live source: the Pokémon Price Tracker API", () => {
 	it(
 		"a 401 from the API fails the run at once without retrying, and the champion stays",
 		async () => {
-			const champion = (await seedModel(cardRows("live-keep", [10, 11, 12]))).version;
+			const champion = (await seedServing(cardRows("live-keep", [10, 11, 12]))).version;
 			await useScenario(KEY, "unauthorized");
 			await using run = await runToEnd("live-401", LIVE, { expect: "errored" });
 			expect(run.error).not.toBeNull();

@@ -8,7 +8,7 @@ import { PipelineParams } from "../../src/pipeline/params";
 import { STEP } from "../../src/pipeline/step-names";
 import { startRun } from "../../src/pipeline/steps/start";
 import { expectProblem, postJson } from "../helpers/api";
-import { cardRows, seedModel } from "../helpers/model";
+import { cardRows, seedServing } from "../helpers/model";
 import { RUN_TIMEOUT, resetPipeline, runToEnd } from "../helpers/pipeline";
 
 // Synthetic prices are for `npm run bench -- pipeline` only: off unless PIPELINE_SYNTHETIC is true
@@ -53,7 +53,7 @@ describe("synthetic and real models never mix", () => {
 	const config = getConfig(env);
 
 	it("a synthetic run refuses to start while a real champion serves", async () => {
-		const real = await seedModel(cardRows("real-card", [10, 11, 12, 13]), undefined, { source: "sample" });
+		const real = await seedServing(cardRows("real-card", [10, 11, 12, 13]), undefined, { source: "sample" });
 		await expect(startRun(env.DB, config, "syn-mixed", params("synthetic:20x30:1"))).rejects.toThrow(FatalStepError);
 		await expect(startRun(env.DB, config, "syn-mixed", params("synthetic:20x30:1"))).rejects.toThrow(
 			new RegExp(`serving champion ${real.version} comes from "sample"`),
@@ -61,7 +61,7 @@ describe("synthetic and real models never mix", () => {
 	});
 
 	it("a real run refuses to start while a synthetic champion serves", async () => {
-		const synthetic = await seedModel(cardRows("syn-0000001", [10, 11, 12, 13]), undefined, {
+		const synthetic = await seedServing(cardRows("syn-0000001", [10, 11, 12, 13]), undefined, {
 			source: "synthetic:1x4:1",
 		});
 		await expect(startRun(env.DB, config, "real-mixed", params("sample"))).rejects.toThrow(
@@ -75,7 +75,7 @@ describe("synthetic and real models never mix", () => {
 		await expect(startRun(env.DB, config, "syn-fresh", params("synthetic:20x30:1"))).resolves.toEqual({
 			champion: null,
 		});
-		await seedModel(cardRows("syn-0000001", [10, 11, 12, 13]), undefined, { source: "synthetic:1x4:1" });
+		await seedServing(cardRows("syn-0000001", [10, 11, 12, 13]), undefined, { source: "synthetic:1x4:1" });
 		await expect(startRun(env.DB, config, "syn-next", params("synthetic:20x30:1"))).resolves.toMatchObject({
 			champion: { version: expect.any(String) },
 		});

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { SignalList } from "../../src/api/schemas/cards";
 import { api, expectProblem, locations, readJson } from "../helpers/api";
-import { cardRows, resetModels, seedModel } from "../helpers/model";
+import { cardRows, resetModels, seedServing } from "../helpers/model";
 
 // Hand-made cards whose latest day lands on known deviations (window 3, BUY <= -0.10, SELL >= 0.15).
 const CARDS: Record<string, number[]> = {
@@ -21,7 +21,7 @@ let version: string;
 beforeAll(async () => {
 	await resetModels();
 	const rows = Object.entries(CARDS).flatMap(([id, prices]) => cardRows(id, prices, { start: "2026-05-01" }));
-	version = (await seedModel(rows)).version;
+	version = (await seedServing(rows)).version;
 });
 
 const signals = async (query = "") => readJson(await api(`/v1/signals${query}`), SignalList);

@@ -1,5 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { getChampion, getModelVersion, promoteStatement, recordAliasEvent } from "../../db/models";
+import { getRun } from "../../db/runs";
+import { getServingState } from "../../db/serving";
+import { requestRun } from "../../pipeline/start-run";
 import { ApiError } from "../../errors";
 import { createApp } from "../app";
 import { problemResponses } from "../schemas/common";
@@ -13,7 +16,8 @@ adminModelRoutes.openapi(
 		method: "post",
 		path: "/v1/admin/models/{version}/promote",
 		tags: ["Admin: models"],
-		summary: "Make a ready version the champion (a rollback is promoting an older one); the next run publishes with it",
+		summary:
+			"Make a ready version the champion (a rollback is promoting an older one) and republish the newest night with it",
 		request: { params: VersionParam },
 		responses: {
 			200: { description: "The champion now and before", content: { "application/json": { schema: PromoteResponse } } },
@@ -36,7 +40,21 @@ adminModelRoutes.openapi(
 			recordAliasEvent(c.env.DB, { version, previous: before, actor: `key:${c.get("apiKey")?.id ?? "unknown"}`, at }),
 		]);
 		if (!moved?.meta.changes) throw new ApiError("conflict", `Model version ${version} could not be promoted.`);
+		// Served answers are the data runs published: republish the newest night with the new champion.
+		const serving = await getServingState(c.env.DB);
+		const last = serving ? await getRun(c.env.DB, serving.run_id) : null;
+		let republish: { id: string; href: string } | null = null;
+		if (serving && last) {
+			const { run } = await requestRun(c.env, {
+				source: last.source,
+				run_date: serving.run_date,
+				trigger: "api",
+				force: false,
+				republish: true,
+			});
+			republish = { id: run.id, href: `/v1/runs/${run.id}` };
+		}
 		c.header("Cache-Control", "no-store");
-		return c.json({ alias: "champion" as const, version, previous: before }, 200);
+		return c.json({ alias: "champion" as const, version, previous: before, republish }, 200);
 	},
 );

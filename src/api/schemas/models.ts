@@ -59,5 +59,15 @@ export const VersionParam = z.object({ version: VersionName.openapi({ param: { n
 
 /** The champion after a promotion, and the one before it. */
 export const PromoteResponse = z
-	.object({ alias: z.literal("champion"), version: VersionName, previous: z.string().nullable() })
+	.object({
+		alias: z.literal("champion"),
+		version: VersionName,
+		previous: z.string().nullable(),
+		republish: z
+			.object({ id: z.string(), href: z.string() })
+			.nullable()
+			.openapi({
+				description: "The run republishing the newest night with the new champion (null before any run published).",
+			}),
+	})
 	.openapi("PromoteResponse");

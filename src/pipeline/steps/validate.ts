@@ -28,6 +28,8 @@ export type ValidateInput = {
 	start: StartOutput;
 	/** The run's data is older than what serves: no champion, no promotion. */
 	older: boolean;
+	/** Publish with the champion as it is (after a promotion by hand). */
+	republish?: boolean;
 	source: string;
 	data: { from: string; as_of: string };
 };
@@ -76,11 +78,17 @@ export async function validateRun(
 					best_baseline: null,
 					retire_champion: false,
 					checks: [
-						{
-							name: "history",
-							passed: false,
-							detail: "too little history for a purged selection and validation window",
-						},
+						input.republish
+							? {
+									name: "republish",
+									passed: false,
+									detail: "a republish fits nothing: the champion publishes the night",
+								}
+							: {
+									name: "history",
+									passed: false,
+									detail: "too little history for a purged selection and validation window",
+								},
 					],
 				},
 			};
@@ -170,6 +178,11 @@ export async function validateRun(
 			promote = !input.older && champion?.version !== HOLD.version;
 		}
 	}
+	if (input.republish && champion) {
+		serving = champion;
+		promote = false;
+		reason = `republished the night's data with the champion ${champion.version}`;
+	}
 	if (serving.kind === "rule")
 		statements.push(
 			registerRule(
@@ -185,7 +198,7 @@ export async function validateRun(
 	await runBatched(env.DB, [...putMetrics(env.DB, runId, metrics), ...statements]);
 	return {
 		challenger: verdict.challenger,
-		passed: verdict.passed,
+		passed: verdict.passed || (input.republish === true && champion !== null),
 		learned_version: learned?.version ?? null,
 		serving,
 		promote,

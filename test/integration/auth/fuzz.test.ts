@@ -5,7 +5,7 @@ import { PUBLIC_PATHS } from "../../../src/api/middleware/auth";
 import { app } from "../../../src/index";
 import { ORIGIN } from "../../helpers/api";
 import { TEST_KEY } from "../../helpers/keys";
-import { resetModels, seedModel } from "../../helpers/model";
+import { resetModels, seedServing } from "../../helpers/model";
 import { protectedRoutes } from "./shared-auth-suite";
 
 const routes = protectedRoutes(app.routes);
@@ -59,7 +59,7 @@ const RUNS = { numRuns: 150 };
 
 beforeAll(async () => {
 	await resetModels();
-	await seedModel();
+	await seedServing();
 });
 
 describe("bad keys (property)", () => {

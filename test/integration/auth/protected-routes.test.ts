@@ -6,7 +6,7 @@ import { generateApiKey } from "../../../src/lib/api-keys";
 import { KeyStore } from "../../../src/lib/key-store";
 import { api } from "../../helpers/api";
 import { issueKey } from "../../helpers/keys";
-import { resetModels, seedModel } from "../../helpers/model";
+import { resetModels, seedServing } from "../../helpers/model";
 import { authSuite, protectedRoutes, type SuiteKeys } from "./shared-auth-suite";
 
 // Derived from the app itself, so a route added later gets the suite without anyone listing it.
@@ -17,7 +17,7 @@ let keys: SuiteKeys;
 beforeAll(async () => {
 	// A model is serving, so a valid key reaches real answers rather than 503s.
 	await resetModels();
-	await seedModel();
+	await seedServing();
 	const revoked = await issueKey({ scopes: ["read", "admin"], name: "suite revoked" });
 	await new KeyStore(env.API_KEYS).revoke(revoked.record.id);
 	keys = {

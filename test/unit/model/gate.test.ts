@@ -247,11 +247,11 @@ describe("gate", () => {
 			expect(none).toMatchObject({ challenger: null, retire_champion: true });
 		});
 
-		it("does not retire a champion that cannot be compared, or that points the right way", () => {
-			expect(gate(evaluation([learned(GOOD)], champion(BAD, { comparable: false })), LIMITS).retire_champion).toBe(
+		it("does not retire a champion that points the right way, or wrong on too few decided signals", () => {
+			expect(gate(evaluation([learned(GOOD)], champion(OK)), LIMITS).retire_champion).toBe(false);
+			expect(gate(evaluation([learned(GOOD)], champion(BAD)), { ...LIMITS, minDecided: 11 }).retire_champion).toBe(
 				false,
 			);
-			expect(gate(evaluation([learned(GOOD)], champion(OK)), LIMITS).retire_champion).toBe(false);
 		});
 	});
 });
