@@ -24,6 +24,7 @@ export default defineConfig(async () => {
 						PIPELINE_SHARD_CARDS: "6",
 						BACKTEST_SELECTION_DAYS: "40",
 						BACKTEST_VALIDATION_DAYS: "30",
+						BACKTEST_FOLD_DAYS: "10",
 						DRIFT_RECENT_DAYS: "14",
 						DRIFT_REFERENCE_DAYS: "30",
 					},

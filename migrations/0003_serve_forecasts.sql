@@ -30,6 +30,34 @@ CREATE TABLE serving_cards (
 );
 CREATE INDEX serving_cards_by_signal ON serving_cards (signal, strength DESC, card_id);
 
+-- A run's publish steps stage their rows here; the run's finalize step moves them into
+-- serving_cards and track_record in one transaction, so a run that fails half-way publishes
+-- nothing (its staged rows are deleted).
+CREATE TABLE serving_staged (
+  run_id            TEXT NOT NULL,
+  card_id           TEXT NOT NULL,
+  name              TEXT NOT NULL,
+  set_name          TEXT NOT NULL,
+  latest_date       TEXT NOT NULL,
+  market_price      REAL NOT NULL,
+  fair_price        REAL NOT NULL,
+  deviation_pct     REAL,
+  signal            TEXT NOT NULL,
+  p_up              REAL,
+  p_down            REAL,
+  strength          REAL NOT NULL,
+  reason            TEXT,
+  observations      INTEGER NOT NULL,
+  days_since_change INTEGER NOT NULL,
+  model_version     TEXT NOT NULL,
+  run_date          TEXT NOT NULL,
+  object_key        TEXT NOT NULL,
+  byte_offset       INTEGER NOT NULL,
+  byte_length       INTEGER NOT NULL,
+  updated_at        TEXT NOT NULL,
+  PRIMARY KEY (run_id, card_id)
+);
+
 -- What serving shows as a whole (one row, id = 1): the run with the newest data, and the epoch,
 -- the last run that published anything (every publish changes it, so caches keyed by it refresh).
 CREATE TABLE serving_state (
@@ -62,6 +90,23 @@ CREATE TABLE track_record (
   PRIMARY KEY (run_date, card_id)
 );
 CREATE INDEX track_record_by_card ON track_record (card_id, run_date);
+
+-- A run's track record until its finalize step (see serving_staged).
+CREATE TABLE track_staged (
+  run_id        TEXT NOT NULL,
+  run_date      TEXT NOT NULL,
+  card_id       TEXT NOT NULL,
+  date          TEXT NOT NULL,
+  market_price  REAL NOT NULL,
+  fair_price    REAL NOT NULL,
+  signal        TEXT NOT NULL,
+  p_up          REAL,
+  p_down        REAL,
+  model_version TEXT NOT NULL,
+  horizon_days  INTEGER NOT NULL,
+  move          REAL NOT NULL,
+  PRIMARY KEY (run_id, card_id)
+);
 CREATE INDEX track_record_open ON track_record (card_id, date) WHERE outcome IS NULL;
 
 -- Model versions are learned models (artifact in R2) or rules (the spec is the model).

@@ -36,23 +36,47 @@ const COLUMNS = `card_id, name, set_name, latest_date, market_price, fair_price,
 
 const FIELDS: (keyof ServingCard)[] = COLUMNS.split(",").map((c) => c.trim() as keyof ServingCard);
 
+/** Statements staging a run's served cards (moved into serving by `publishStaged` at the run's end). */
+export function stageServingCards(db: D1Database, cards: readonly ServingCard[]): D1PreparedStatement[] {
+	return insertRows(
+		db,
+		`INSERT INTO serving_staged (${COLUMNS})`,
+		`ON CONFLICT (run_id, card_id) DO UPDATE SET ${FIELDS.filter((f) => f !== "card_id" && f !== "run_id")
+			.map((f) => `${f} = excluded.${f}`)
+			.join(", ")}`,
+		cards.map((c) => FIELDS.map((f) => c[f])),
+	);
+}
+
 /**
- * Statements upserting served cards. A row replaces the stored one only when it is about a
- * later day, or the same day from a run dated the same or later: a run for an older date never
- * replaces fresher data, and a partial run leaves the cards it did not see alone.
+ * Statements moving a run's staged cards into serving and dropping them from the stage. A row
+ * replaces the served one only when it is about a later day, or the same day from a run dated
+ * the same or later: a run for an older date never replaces fresher data, and a partial run
+ * leaves the cards it did not see alone.
  */
-export function upsertServingCards(db: D1Database, cards: readonly ServingCard[]): D1PreparedStatement[] {
+export function publishStaged(db: D1Database, runId: string): D1PreparedStatement[] {
 	const updates = FIELDS.filter((f) => f !== "card_id")
 		.map((f) => `${f} = excluded.${f}`)
 		.join(", ");
-	return insertRows(
-		db,
-		`INSERT INTO serving_cards (${COLUMNS})`,
-		`ON CONFLICT (card_id) DO UPDATE SET ${updates}
-		 WHERE excluded.latest_date > serving_cards.latest_date
-		    OR (excluded.latest_date = serving_cards.latest_date AND excluded.run_date >= serving_cards.run_date)`,
-		cards.map((c) => FIELDS.map((f) => c[f])),
-	);
+	return [
+		db
+			.prepare(
+				`INSERT INTO serving_cards (${COLUMNS}) SELECT ${COLUMNS} FROM serving_staged WHERE run_id = ?1
+				 ON CONFLICT (card_id) DO UPDATE SET ${updates}
+				 WHERE excluded.latest_date > serving_cards.latest_date
+				    OR (excluded.latest_date = serving_cards.latest_date AND excluded.run_date >= serving_cards.run_date)`,
+			)
+			.bind(runId),
+		db.prepare("DELETE FROM serving_staged WHERE run_id = ?").bind(runId),
+	];
+}
+
+/** Statements dropping what a run staged (it failed: nothing of it is published). */
+export function dropStaged(db: D1Database, runId: string): D1PreparedStatement[] {
+	return [
+		db.prepare("DELETE FROM serving_staged WHERE run_id = ?").bind(runId),
+		db.prepare("DELETE FROM track_staged WHERE run_id = ?").bind(runId),
+	];
 }
 
 /** One served card, or null. */

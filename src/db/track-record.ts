@@ -27,16 +27,37 @@ export type TrackRecord = {
 
 const COLUMNS = `run_date, card_id, date, market_price, fair_price, signal, p_up, p_down, model_version, run_id,
 	horizon_days, move, outcome, outcome_date`;
-const FIELDS = COLUMNS.split(",").map((c) => c.trim() as keyof TrackRecord);
 
-/** Statements recording answers; an answer already recorded for the same run date and card is kept as it was. */
-export function insertTrackRecords(db: D1Database, records: readonly TrackRecord[]): D1PreparedStatement[] {
+const STAGED =
+	"run_id, run_date, card_id, date, market_price, fair_price, signal, p_up, p_down, model_version, horizon_days, move";
+const STAGED_FIELDS = STAGED.split(",").map((c) => c.trim() as keyof TrackRecord);
+
+/** Statements staging a run's answers (recorded by `recordStaged` at the run's end). */
+export function stageTrackRecords(db: D1Database, records: readonly TrackRecord[]): D1PreparedStatement[] {
 	return insertRows(
 		db,
-		`INSERT INTO track_record (${COLUMNS})`,
-		"ON CONFLICT (run_date, card_id) DO NOTHING",
-		records.map((r) => FIELDS.map((f) => r[f])),
+		`INSERT INTO track_staged (${STAGED})`,
+		`ON CONFLICT (run_id, card_id) DO UPDATE SET ${STAGED_FIELDS.filter((f) => f !== "run_id" && f !== "card_id")
+			.map((f) => `${f} = excluded.${f}`)
+			.join(", ")}`,
+		records.map((r) => STAGED_FIELDS.map((f) => r[f])),
 	);
+}
+
+/**
+ * Statements recording a run's staged answers and dropping them from the stage; an answer
+ * already recorded for the same run date and card is kept as it was (never recomputed).
+ */
+export function recordStaged(db: D1Database, runId: string): D1PreparedStatement[] {
+	return [
+		db
+			.prepare(
+				`INSERT INTO track_record (${STAGED}) SELECT ${STAGED} FROM track_staged WHERE run_id = ?1
+				 ON CONFLICT (run_date, card_id) DO NOTHING`,
+			)
+			.bind(runId),
+		db.prepare("DELETE FROM track_staged WHERE run_id = ?").bind(runId),
+	];
 }
 
 /** Records of cards in [first, last] still waiting for their outcome, about days before `before`. */

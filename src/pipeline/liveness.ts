@@ -6,6 +6,7 @@
  * (date, source, code version) key for a new start.
  */
 import { endRun, type Run } from "../db/runs";
+import { dropStaged } from "../db/serving";
 
 /** Grace beyond a step's own timeout before a silent run counts as dead (retries back off). */
 export const STALL_GRACE_SECONDS = 120;
@@ -47,6 +48,9 @@ export async function failIfDead(
 	} catch {
 		// Already ended or gone: nothing to stop.
 	}
-	await endRun(env.DB, run.id, "failed", new Date(now).toISOString(), `the run died: ${reason}`).run();
+	await env.DB.batch([
+		endRun(env.DB, run.id, "failed", new Date(now).toISOString(), `the run died: ${reason}`),
+		...dropStaged(env.DB, run.id),
+	]);
 	return true;
 }

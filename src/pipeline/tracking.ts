@@ -4,6 +4,7 @@
  */
 import type { WorkflowStep, WorkflowStepConfig } from "cloudflare:workers";
 import { endRun, heartbeat } from "../db/runs";
+import { dropStaged } from "../db/serving";
 import { findCachedOutputs, stepEnded, stepFailedOutside, stepStarted } from "../db/steps";
 import { sha256Hex } from "../lib/hash";
 import { CODE_VERSION } from "./code-version";
@@ -184,7 +185,8 @@ export class StepRunner {
 				row?.status === "failed"
 					? `${name} failed: ${row.error ?? errorText(error)}`
 					: `the run failed${name ? ` after ${name}` : ""}: ${errorText(error)}`;
-			await endRun(this.db, this.runId, "failed", at, reason).run();
+			// Nothing a failed run staged is published.
+			await this.db.batch([endRun(this.db, this.runId, "failed", at, reason), ...dropStaged(this.db, this.runId)]);
 			return { reason };
 		});
 	}

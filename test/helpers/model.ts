@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import sample from "../../data/sample/card_prices.csv?raw";
 import { promote, registerVersion } from "../../src/db/models";
-import { setServingState } from "../../src/db/serving";
+import { publishStaged, setServingState } from "../../src/db/serving";
+import { recordStaged } from "../../src/db/track-record";
 import { parsePriceCsv } from "../../src/lib/csv";
 import { writeTable } from "../../src/lib/parquet";
 import { type PriceRow, toSeries } from "../../src/model/card-series";
@@ -128,6 +129,8 @@ export async function seedServing(
 			run_id: null,
 			figures: null,
 		}),
+		...publishStaged(env.DB, runId),
+		...recordStaged(env.DB, runId),
 		setServingState(env.DB, {
 			run_id: runId,
 			run_date: asOf,
@@ -148,6 +151,8 @@ export async function resetModels(): Promise<void> {
 		env.DB.prepare("DELETE FROM serving_cards"),
 		env.DB.prepare("DELETE FROM serving_state"),
 		env.DB.prepare("DELETE FROM track_record"),
+		env.DB.prepare("DELETE FROM serving_staged"),
+		env.DB.prepare("DELETE FROM track_staged"),
 	]);
 }
 

@@ -36,6 +36,49 @@ export function oscillatingRows(
 	}));
 }
 
+/** Deterministic uniforms in [0, 1) (mulberry32). */
+function uniforms(seed: number) {
+	let s = seed >>> 0;
+	return () => {
+		s = (s + 0x6d2b79f5) >>> 0;
+		let z = s;
+		z = Math.imul(z ^ (z >>> 15), z | 1);
+		z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+		return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/**
+ * A market the learned model can learn: `cards` cards in four sets over `days` days, each
+ * trending up or down by 2% a day (with up to 1% of noise) and turning every 20, 25 or 30 days,
+ * so a 5% move within a week mostly goes the way the last days went. Deterministic per seed.
+ */
+export function momentumRows(
+	options: { cards?: number; days?: number; start?: string; seed?: number; prefix?: string } = {},
+): PriceRow[] {
+	const { cards = 24, days = 120, start = "2026-01-01", seed = 7, prefix = "mom" } = options;
+	const u = uniforms(seed);
+	const dates = consecutiveDates(start, days);
+	const rows: PriceRow[] = [];
+	for (let k = 0; k < cards; k++) {
+		const period = 20 + (k % 3) * 5;
+		let lp = Math.log(20 + k);
+		dates.forEach((date, d) => {
+			const sign = Math.floor((d + k * 7) / period) % 2 === 0 ? 1 : -1;
+			lp += sign * 0.02 + (u() - 0.5) * 0.02;
+			rows.push({
+				card_id: `${prefix}-${String(k).padStart(2, "0")}`,
+				card_name: `Momentum ${k}`,
+				set_name: `Set ${k % 4}`,
+				date,
+				market_price: Math.round(Math.exp(lp) * 100) / 100,
+				source: "test",
+			});
+		});
+	}
+	return rows;
+}
+
 /** Prices that jump at random (a seeded hash) between 10 and 50 every day: no estimator comes within 15%. */
 export function noisyRows(cardId: string, days = 90, start = "2026-03-01"): PriceRow[] {
 	return consecutiveDates(start, days).map((date, t) => {

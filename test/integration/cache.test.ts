@@ -36,7 +36,11 @@ describe("Cache API memoization of fair-price answers", () => {
 		const night1 = await seedServing(cardRows(CARD, [10, 10, 10, 10]));
 		const before = await readJson(await postJson("/v1/fair-price", { card_id: CARD }), FairPrice);
 		await cached(`${night1.epoch}/${CARD}/latest`);
-		const night2 = await seedServing(cardRows(CARD, [10, 10, 10, 10, 20]), { rule: "momentum", window: 3, threshold: 0.5 });
+		const night2 = await seedServing(cardRows(CARD, [10, 10, 10, 10, 20]), {
+			rule: "momentum",
+			window: 3,
+			threshold: 0.5,
+		});
 		const after = await readJson(await postJson("/v1/fair-price", { card_id: CARD }), FairPrice);
 		expect(night2.epoch).not.toBe(night1.epoch);
 		expect(before).toMatchObject({ market_price: 10, model_version: night1.version });

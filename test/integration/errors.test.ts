@@ -70,7 +70,10 @@ describe("error responses", () => {
 		const row = await env.DB.prepare("SELECT object_key FROM serving_cards WHERE card_id = 'err-corrupt'").first<{
 			object_key: string;
 		}>();
-		await env.ARCHIVE.put(row?.object_key as string, "{ this is not json, at every byte offset of the object }".repeat(50));
+		await env.ARCHIVE.put(
+			row?.object_key as string,
+			"{ this is not json, at every byte offset of the object }".repeat(50),
+		);
 		const res = await postJson("/v1/fair-price", { card_id: "err-corrupt", date: "2026-01-01" });
 		const problem = await expectProblem(res, 500, "internal");
 		const body = JSON.stringify(problem);

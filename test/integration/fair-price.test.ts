@@ -88,7 +88,9 @@ describe("POST /v1/fair-price", () => {
 		while (k > 0 && prices[k - 1] === prices[k]) k--;
 		const since = (Date.parse(dates.at(-1) as string) - Date.parse(dates[k] as string)) / 86_400_000;
 		expect(result.evidence).toEqual({ observations: dates.length, days_since_change: since });
-		expect(result.signal === "HOLD" ? result.reason : null).toBe(result.signal === "HOLD" ? "inside the rule's thresholds" : null);
+		expect(result.signal === "HOLD" ? result.reason : null).toBe(
+			result.signal === "HOLD" ? "inside the rule's thresholds" : null,
+		);
 		// A dated answer gives its own day's evidence.
 		const dated = await readJson(await postJson("/v1/fair-price", { card_id: CHARIZARD, date: dates[100] }), FairPrice);
 		expect(dated.evidence.observations).toBe(101);

@@ -95,10 +95,9 @@ adminImportRoutes.openapi(
 		description:
 			"A CSV body is validated in full and stored as canonical chunks. A JSON body `{chunks: [sha256, ...]}` names chunks already uploaded with PUT /v1/admin/imports/chunks/{sha256}, in card order. Either way the import is content-addressed: the same prices give the same id, and a second import of them stores nothing.",
 		request: {
-			body: {
-				required: true,
-				content: { ...csvContent, "application/json": { schema: ImportCommit } },
-			},
+			// Validated by the handler, which tells the two media types apart (the route validator would
+			// hold a CSV body to the JSON schema).
+			body: { required: false, content: { ...csvContent, "application/json": { schema: ImportCommit } } },
 		},
 		responses: {
 			200: {

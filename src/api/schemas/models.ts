@@ -63,11 +63,8 @@ export const PromoteResponse = z
 		alias: z.literal("champion"),
 		version: VersionName,
 		previous: z.string().nullable(),
-		republish: z
-			.object({ id: z.string(), href: z.string() })
-			.nullable()
-			.openapi({
-				description: "The run republishing the newest night with the new champion (null before any run published).",
-			}),
+		republish: z.object({ id: z.string(), href: z.string() }).nullable().openapi({
+			description: "The run republishing the newest night with the new champion (null before any run published).",
+		}),
 	})
 	.openapi("PromoteResponse");

@@ -7,7 +7,8 @@
  */
 import { promoteIfUnchanged } from "../../db/models";
 import { getRun } from "../../db/runs";
-import { setServingState } from "../../db/serving";
+import { publishStaged, setServingState } from "../../db/serving";
+import { recordStaged } from "../../db/track-record";
 
 /** What finalize needs. */
 export type FinalizeInput = {
@@ -44,6 +45,8 @@ export async function finalizeRun(db: D1Database, runId: string, input: Finalize
 				.bind(runId, input.serving_version, input.expected, at),
 		);
 	}
+	// Tonight's staged answers become what serves and what the track record says, all at once.
+	statements.push(...publishStaged(db, runId), ...recordStaged(db, runId));
 	statements.push(
 		setServingState(db, {
 			run_id: runId,

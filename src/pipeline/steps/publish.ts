@@ -1,15 +1,15 @@
 /**
  * Step "publish #n": the serving model applied to one shard's cards, every day of their history.
  * Writes the shard's served histories (`serving/run=<id>/part-NNNN.ndjson`, one JSON line per
- * card, read later by byte range), upserts each card's latest answer into `serving_cards`
- * (never over fresher data), records tonight's answers in the track record (once per run date
- * and card), and fills in the outcomes of earlier records that the shard's prices now show.
+ * card, read later by byte range), stages each card's latest answer and tonight's track record
+ * (the run's finalize step publishes them in one transaction), and fills in the outcomes of
+ * earlier records that the shard's prices now show.
  * Runs whatever the gate decided: data refresh is never hostage to the model. A card is only
  * replaced by an answer about a later day (or the same day from a run dated the same or later).
  */
 import { runBatched } from "../../db/batch";
-import { type ServingCard, upsertServingCards } from "../../db/serving";
-import { insertTrackRecords, openRecords, resolveRecords, type TrackRecord } from "../../db/track-record";
+import { type ServingCard, stageServingCards } from "../../db/serving";
+import { openRecords, resolveRecords, stageTrackRecords, type TrackRecord } from "../../db/track-record";
 import { pipelineKeys } from "../../lib/artifact-keys";
 import { readTable } from "../../lib/parquet";
 import { type AnsweringModel, answerDays, deviationOf } from "../../model/answers";
@@ -175,8 +175,8 @@ export async function publishShard(
 	}
 	const resolved = await resolvable(env.DB, table.card_id[0], table.card_id.at(-1), series, input.as_of);
 	await runBatched(env.DB, [
-		...upsertServingCards(env.DB, served),
-		...insertTrackRecords(env.DB, records),
+		...stageServingCards(env.DB, served),
+		...stageTrackRecords(env.DB, records),
 		...resolveRecords(env.DB, resolved),
 	]);
 	return {
