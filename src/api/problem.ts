@@ -76,7 +76,10 @@ export function toApiError(error: unknown): ApiError {
 		if (error.status === 400 && /json/i.test(error.message))
 			return new ApiError("malformed_json", "The request body is not valid JSON.");
 		if (error.status === 415)
-			return new ApiError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`.");
+			return new ApiError(
+				"unsupported_media_type",
+				"Send the body as JSON with `Content-Type: application/json` (price files: `Content-Type: text/csv`).",
+			);
 		const code = HTTP_CODES[error.status];
 		if (code) return new ApiError(code, error.message || ERROR_TITLE[code]);
 	}

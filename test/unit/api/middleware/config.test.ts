@@ -17,11 +17,11 @@ describe("loadConfig", () => {
 	it("puts the parsed configuration on the context", async () => {
 		const res = await appWithConfig().request("/config", {}, env);
 		expect(res.status).toBe(200);
-		expect(await res.json()).toMatchObject({ ENVIRONMENT: "test", SELL_THRESHOLD: 0.15, MAX_BODY_BYTES: 1_048_576 });
+		expect(await res.json()).toMatchObject({ ENVIRONMENT: "test", HORIZON_MOVE: 0.05, MAX_BODY_BYTES: 1_048_576 });
 	});
 
 	it("answers a bad configuration with a 500 problem that does not echo the bad value", async () => {
-		const bad = { ...env, SELL_THRESHOLD: "banana" } as unknown as Env;
+		const bad = { ...env, HORIZON_MOVE: "banana" } as unknown as Env;
 		const res = await appWithConfig().request("/config", {}, bad);
 		expect(res.status).toBe(500);
 		const body = await res.text();
