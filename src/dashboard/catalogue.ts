@@ -1,19 +1,13 @@
 import { badge, h, signalTone } from "./dom";
-import { DASH, fmtPct, fmtPrice, fmtText } from "./format";
+import { DASH, fmtChances, fmtPct, fmtPrice, fmtText } from "./format";
 import type { CatalogueCard } from "./types";
 
 const deviationClass = (v: unknown) => (typeof v === "number" && v !== 0 ? (v < 0 ? "neg" : "pos") : "");
 
-/** `62 % · 8 %`: the chances of a first move up and down (a rule has none: "—"). */
-export const fmtChances = (card: Pick<CatalogueCard, "p_up" | "p_down">) =>
-	typeof card.p_up === "number" || typeof card.p_down === "number"
-		? `${fmtPct(card.p_up, { digits: 0 })} · ${fmtPct(card.p_down, { digits: 0 })}`
-		: DASH;
-
 /**
  * Fills the catalogue table: one row per card with its latest market price, the model's expected
- * price, the deviation, the chances of a move up and down, and the signal, whose tooltip (and
- * screen-reader text) gives the reason for a HOLD. The card's name is a button (keyboard and
+ * price, the deviation, and the signal with the chances of a move up and down under it; the
+ * signal's tooltip (and screen-reader text) gives the reason for a HOLD. The card's name is a button (keyboard and
  * screen readers); a click anywhere on the row selects it too. On a phone the signal column
  * folds into the card cell and the secondary columns drop (CSS).
  */
@@ -28,6 +22,7 @@ export function renderCatalogue(
 			const isSelected = card.card_id === selected;
 			const signal = fmtText(card.latest_signal);
 			const reason = typeof card.reason === "string" && card.reason ? card.reason : null;
+			const chances = fmtChances(card);
 			const button = h(
 				"button",
 				{ type: "button", class: "row-button", "aria-pressed": isSelected ? "true" : "false" },
@@ -59,12 +54,14 @@ export function renderCatalogue(
 					{ class: `num ${deviationClass(card.latest_deviation_pct)}` },
 					fmtPct(card.latest_deviation_pct, { signed: true }),
 				),
-				h("td", { class: "num opt chances" }, fmtChances(card)),
 				h(
 					"td",
 					{ class: "signal-col", title: reason },
 					badge(signal, signalTone(card.latest_signal)),
 					reason ? h("span", { class: "visually-hidden" }, `: ${reason}`) : null,
+					chances === DASH
+						? null
+						: h("span", { class: "sub chances", title: "P(up) · P(down) within the horizon" }, chances),
 				),
 			);
 			row.addEventListener("click", () => onSelect(card));

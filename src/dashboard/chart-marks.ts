@@ -73,7 +73,7 @@ export const dayMarkers = (label: string, color: string): uPlot.Series => ({
 	stroke: color,
 	fill: color,
 	paths: () => null,
-	points: { show: true, size: 7, width: 1, stroke: "#ffffff", fill: color },
+	points: { show: true, size: 6, width: 1, stroke: "#ffffff", fill: color },
 	value: price,
 });
 
@@ -96,11 +96,17 @@ export function answerMarkers(verdict: Marked, at: readonly (TrackRecordEntry | 
 			...(dash ? { dash } : {}),
 		},
 		value: (_u, v, _si, idx) =>
-			v === null || idx === null ? "—" : `${fmtText(at[idx]?.signal)} ${fmtPrice(v)} (run ${fmtText(at[idx]?.run_date)})`,
+			v === null || idx === null
+				? "—"
+				: `${fmtText(at[idx]?.signal)} ${fmtPrice(v)} (run ${fmtText(at[idx]?.run_date)})`,
 	};
 }
 
-/** The legend's markers: uPlot's (a line's colour, a day's filled dot, an answer's outline), dashed for pending. */
+/**
+ * The legend's markers: uPlot's (a line's colour, a day's filled dot, an answer's outline),
+ * dashed for pending, and no border for wrong, whose cross the stylesheet draws.
+ */
 export const legendMarkers: uPlot.Legend["markers"] = {
 	dash: (u, i) => (u.series[i]?.class === "mark-pending" ? "dashed" : "solid"),
+	width: (u, i) => (u.series[i]?.class === "mark-wrong" ? 0 : 2),
 };

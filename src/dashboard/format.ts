@@ -17,6 +17,17 @@ export function fmtPct(v: unknown, options: { signed?: boolean; digits?: number 
 	return `${options.signed && v > 0 ? "+" : ""}${text}\u00a0%`; // no line break inside "1.36 %"
 }
 
+/**
+ * The chances of a first move up and down within the horizon: `↑62 % ↓8 %`, or in `words`
+ * `P(up) 62 % · P(down) 8 %`. A rule has none: "—".
+ */
+export function fmtChances(p: { p_up?: number | null; p_down?: number | null }, words = false): string {
+	if (!isNum(p.p_up) && !isNum(p.p_down)) return DASH;
+	const up = fmtPct(p.p_up, { digits: 0 });
+	const down = fmtPct(p.p_down, { digits: 0 });
+	return words ? `P(up) ${up} · P(down) ${down}` : `↑${up} ↓${down}`;
+}
+
 /** A plain number (`0.1803` with 4 digits; integers with separators). */
 export function fmtNum(v: unknown, digits = 4): string {
 	if (!isNum(v)) return DASH;
@@ -50,11 +61,22 @@ export function fmtDuration(from: unknown, to: unknown): string {
 /** An edge (a difference of two shares) in percentage points, signed (`+3.3 pp`, `-0.4 pp`). */
 export function fmtEdge(v: unknown): string {
 	if (!isNum(v)) return DASH;
-	const text = (v * 100).toFixed(1);
+	const fixed = (v * 100).toFixed(1);
+	const text = fixed === "-0.0" ? "0.0" : fixed; // what rounds to nothing has no sign
 	return `${v > 0 && text !== "0.0" ? "+" : ""}${text}\u00a0pp`;
 }
 
-const SPEC_KNOWN = new Set(["rule", "kind", "fair", "estimator", "window", "halflife", "threshold", "buy_threshold", "sell_threshold"]);
+const SPEC_KNOWN = new Set([
+	"rule",
+	"kind",
+	"fair",
+	"estimator",
+	"window",
+	"halflife",
+	"threshold",
+	"buy_threshold",
+	"sell_threshold",
+]);
 
 /** An estimator in a few words: `rolling_median window 7`, `ewm half-life 3`. */
 function estimatorWords(s: Record<string, unknown>): string[] {
@@ -91,6 +113,7 @@ export function fmtSpec(spec: unknown): string {
 	if (isNum(s.move)) parts.push(`move ${fmtPct(s.move, { digits: 0 })}`);
 	const shown = new Set([...SPEC_KNOWN, "features", "horizon_days", "move"]);
 	for (const [k, v] of Object.entries(s))
-		if (!shown.has(k) && (typeof v === "string" || isNum(v))) parts.push(`${k.replaceAll("_", " ")} ${typeof v === "string" ? v : fmtNum(v)}`);
+		if (!shown.has(k) && (typeof v === "string" || isNum(v)))
+			parts.push(`${k.replaceAll("_", " ")} ${typeof v === "string" ? v : fmtNum(v)}`);
 	return parts.length ? parts.join(" · ") : DASH;
 }

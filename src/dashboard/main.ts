@@ -1,12 +1,13 @@
 /**
  * The operator dashboard (GET /): the catalogue with each card's latest signal, a card's price
- * history chart, the pipeline runs and the model versions, all read from the public API with the
- * key the operator types (kept in sessionStorage for this tab only).
+ * history chart with its track record, the track record's summary, the pipeline runs with every
+ * model's validation figures, and the model versions, all read from the public API with the key
+ * the operator types (kept in sessionStorage for this tab only).
  */
 import { Api } from "./api";
 import { clearChart } from "./chart";
 import { setMessage } from "./dom";
-import { loadCatalogue, loadModels, loadRuns, showCatalogue } from "./panels";
+import { loadCatalogue, loadModels, loadRuns, loadTrackRecord, showCatalogue } from "./panels";
 import { forgetKey, keyPrefix, savedKey, saveKey } from "./session";
 import { showBanner, state, whenKeyRefused } from "./state";
 import { el } from "./view";
@@ -29,13 +30,16 @@ function disconnect(message?: string): void {
 	clearChart();
 	state.cards = [];
 	state.histories.clear();
+	state.records.clear();
+	state.modelVersion = state.dataAsOf = state.champion = null;
 	for (const body of [el.catalogue, el.runs, el.models]) body.replaceChildren();
-	el.runDetail.replaceChildren();
+	for (const box of [el.runDetail, el.recordSummary, el.chartSignal, el.chartSummary]) box.replaceChildren();
 	for (const text of [
 		el.chartTitle,
 		el.chartSubtitle,
 		el.chartSummary,
 		el.catalogueCount,
+		el.recordCount,
 		el.runsCount,
 		el.modelsCount,
 	])
@@ -50,17 +54,20 @@ function disconnect(message?: string): void {
 
 function updateConnection(): void {
 	const parts = [`Key ${keyPrefix(state.key)}`];
-	if (state.modelVersion) parts.push(`serving ${state.modelVersion}`);
+	if (state.modelVersion) parts.push(`published with ${state.modelVersion}`);
+	if (state.champion && state.champion !== state.modelVersion) parts.push(`champion ${state.champion}`);
+	if (state.dataAsOf) parts.push(`data as of ${state.dataAsOf}`);
 	if (state.cards.length) parts.push(`${state.cards.length} cards`);
 	el.connection.textContent = parts.join(" · ");
 }
 
-/** Loads everything: the model versions first (which also checks the key), then the catalogue and runs together. */
+/** Loads everything: the model versions first (which also checks the key), then the other panels together. */
 async function loadAll(): Promise<void> {
 	const api = state.api;
 	if (!api) return;
 	const gen = ++state.generation;
 	state.histories.clear();
+	state.records.clear();
 	el.refresh.disabled = true;
 	el.intro.hidden = true;
 	el.dashboard.hidden = false;
@@ -68,7 +75,7 @@ async function loadAll(): Promise<void> {
 	el.dashboard.setAttribute("aria-busy", "true");
 	try {
 		if (!(await loadModels(api, gen))) return;
-		await Promise.all([loadCatalogue(api, gen), loadRuns(api, gen)]);
+		await Promise.all([loadCatalogue(api, gen), loadTrackRecord(api, gen), loadRuns(api, gen)]);
 		if (gen === state.generation) updateConnection();
 	} finally {
 		if (gen === state.generation) el.dashboard.setAttribute("aria-busy", "false");
@@ -102,6 +109,9 @@ el.refresh.addEventListener("click", () => {
 	void loadAll();
 });
 el.filter.addEventListener("input", showCatalogue);
+el.recordWindow.addEventListener("change", () => {
+	if (state.api) void loadTrackRecord(state.api, state.generation);
+});
 whenKeyRefused(disconnect);
 
 const saved = savedKey();

@@ -1,15 +1,18 @@
 /** The dashboard's panels: each loads its part of the API and renders it, dropping answers a newer load has superseded. */
 import type { Api } from "./api";
+import { selectCard } from "./card-panel";
 import { defaultCard, matchesFilter, signalCounts } from "./cards";
 import { renderCatalogue } from "./catalogue";
-import { clearChart, renderChart } from "./chart";
+import { clearChart } from "./chart";
 import { h, markSelected, setMessage } from "./dom";
-import { fmtText } from "./format";
+import { fmtNum } from "./format";
 import { renderModels } from "./models";
-import { renderRunDetail, renderRuns } from "./runs";
-import { chartData } from "./series";
+import { recordQuery } from "./record-summary";
+import { renderRunDetail } from "./run-detail";
+import { renderRuns } from "./runs";
 import { failureOf, plural, report, state } from "./state";
-import type { CardHistory, CatalogueCard, ModelList, RunDetail, RunList, RunSummary } from "./types";
+import { renderTrackRecord } from "./track-record";
+import type { ModelList, RunDetail, RunList, RunSummary, TrackRecordPage } from "./types";
 import { el } from "./view";
 
 /** Renders the catalogue as filtered, with its counts. */
@@ -21,43 +24,6 @@ export function showCatalogue(): void {
 	el.catalogueCount.textContent = state.cards.length
 		? `${filter ? `${shown.length} of ` : ""}${state.cards.length} cards · ${n.BUY} BUY · ${n.SELL} SELL`
 		: "";
-}
-
-/** Selects a card and charts its history (read once per load). */
-export async function selectCard(card: CatalogueCard): Promise<void> {
-	const api = state.api;
-	if (!api) return;
-	state.card = card.card_id;
-	markSelected(el.catalogue, "card-id", card.card_id);
-	el.chartTitle.textContent = fmtText(card.name ?? card.card_id);
-	el.chartSubtitle.textContent = [fmtText(card.set), card.card_id, `latest ${fmtText(card.latest_date)}`].join(" · ");
-	const token = ++state.cardToken;
-	let history = state.histories.get(card.card_id);
-	if (!history) {
-		setMessage(el.chartMsg, "Loading the price history…");
-		try {
-			history = await api.get<CardHistory>(`/v1/cards/${encodeURIComponent(card.card_id)}/history`);
-		} catch (error) {
-			if (token !== state.cardToken) return;
-			clearChart();
-			el.chartSummary.textContent = "";
-			report(error, el.chartMsg);
-			return;
-		}
-		if (token !== state.cardToken) return;
-		state.histories.set(card.card_id, history);
-	}
-	const data = chartData(Array.isArray(history.points) ? history.points : []);
-	el.chartSummary.dataset.points = String(data.x.length);
-	if (data.x.length === 0) {
-		clearChart();
-		el.chartSummary.textContent = "";
-		setMessage(el.chartMsg, "No observed prices for this card.");
-		return;
-	}
-	setMessage(el.chartMsg, "");
-	el.chartSummary.textContent = `${data.x.length} days, ${data.from} to ${data.to} · ${data.buyDays} BUY · ${data.sellDays} SELL days`;
-	renderChart(el.chart, data);
 }
 
 /** Selects a run and shows its details. */
@@ -82,12 +48,13 @@ export async function selectRun(run: RunSummary): Promise<void> {
 export async function loadCatalogue(api: Api, gen: number): Promise<void> {
 	setMessage(el.catalogueMsg, "Loading the catalogue…");
 	try {
-		const { cards, modelVersion } = await api.allCards((s) => {
+		const { cards, modelVersion, dataAsOf } = await api.allCards((s) => {
 			if (gen === state.generation) setMessage(el.catalogueMsg, `Rate limited: continuing in ${s} s…`, "warn");
 		});
 		if (gen !== state.generation) return;
 		state.cards = cards;
 		state.modelVersion = modelVersion ?? null;
+		state.dataAsOf = dataAsOf ?? null;
 		showCatalogue();
 		setMessage(el.catalogueMsg, cards.length ? "" : "The serving model has no cards.");
 		const first = defaultCard(cards, state.card);
@@ -97,9 +64,11 @@ export async function loadCatalogue(api: Api, gen: number): Promise<void> {
 		state.cards = [];
 		showCatalogue();
 		clearChart();
-		el.chartSummary.textContent = "";
+		el.chartSummary.replaceChildren();
+		el.chartSignal.replaceChildren();
 		report(error, el.catalogueMsg);
-		if (failureOf(error).kind === "no_model") setMessage(el.chartMsg, "Charts appear once a model is serving.");
+		if (failureOf(error).kind === "no_model")
+			setMessage(el.chartMsg, "Charts appear once a pipeline run has published prices.");
 	}
 }
 
@@ -130,6 +99,7 @@ export async function loadModels(api: Api, gen: number): Promise<boolean> {
 		const list = await api.get<ModelList>("/v1/models?limit=20");
 		if (gen !== state.generation) return false;
 		renderModels(el.models, list);
+		state.champion = typeof list.champion === "string" ? list.champion : null;
 		const count = Array.isArray(list.models) ? list.models.length : 0;
 		el.modelsCount.textContent = [
 			`${plural(count, "version")}${list.next_cursor ? " (the newest)" : ""}`,
@@ -141,5 +111,25 @@ export async function loadModels(api: Api, gen: number): Promise<boolean> {
 		if (gen !== state.generation) return false;
 		report(error, el.modelsMsg);
 		return failureOf(error).kind !== "auth";
+	}
+}
+
+/** Loads the track record's summary over the chosen window of run dates (all of them by default). */
+export async function loadTrackRecord(api: Api, gen: number): Promise<void> {
+	const token = ++state.recordToken;
+	setMessage(el.recordMsg, "Loading the track record…");
+	try {
+		const page = await api.get<TrackRecordPage>(recordQuery(el.recordWindow.value));
+		if (gen !== state.generation || token !== state.recordToken) return;
+		const summary = page.summary && typeof page.summary === "object" ? page.summary : {};
+		renderTrackRecord(el.recordSummary, summary);
+		el.recordCount.textContent = `${fmtNum(summary.records)} answers · ${fmtNum(summary.resolved)} resolved`;
+		setMessage(el.recordMsg, "");
+	} catch (error) {
+		if (gen === state.generation && token === state.recordToken) {
+			el.recordSummary.replaceChildren();
+			el.recordCount.textContent = "";
+			report(error, el.recordMsg);
+		}
 	}
 }

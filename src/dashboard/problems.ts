@@ -58,7 +58,7 @@ export function describeFailure(status: number, body: unknown, retryAfterHeader:
 					message: join(
 						"No model is serving yet (503).",
 						detail,
-						"Cards and charts appear once a pipeline run promotes a model.",
+						"Cards and charts appear once a pipeline run has published prices.",
 					),
 				};
 			return {

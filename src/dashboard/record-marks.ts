@@ -76,3 +76,17 @@ export function recordMarks(
 	}
 	return marks;
 }
+
+/** The track record's line under the chart: every published answer counted by how it turned out. */
+export function recordLine(c: RecordCounts, complete: boolean): string {
+	if (c.answers === 0) return "No published answers for this card yet.";
+	const calls = [`${c.right} right`, `${c.wrong} wrong`, `${c.undecided} undecided`, `${c.pending} pending`];
+	return [
+		`Track record${complete ? "" : " (the newest runs)"}: ${c.answers} published answer${c.answers === 1 ? "" : "s"}`,
+		`BUY and SELL ${calls.join(", ")}`,
+		`${c.hold} HOLD`,
+		c.offChart ? `${c.offChart} about days off the chart` : "",
+	]
+		.filter(Boolean)
+		.join(" · ");
+}

@@ -10,7 +10,7 @@ const fact = (label: string, value: Node | string, note?: string) =>
 
 const mono = (v: unknown) => h("span", { class: "mono" }, fmtText(v));
 
-const group = (title: string, ...content: HTMLElement[]) =>
+const group = (title: string, ...content: (HTMLElement | null)[]) =>
 	h("section", { class: "fact-group" }, h("h3", {}, title), ...content);
 
 const facts = (...items: HTMLElement[]) => h("dl", { class: "facts" }, ...items);
@@ -65,7 +65,7 @@ export function renderRunDetail(container: HTMLElement, run: RunDetail): void {
 				fact("Run date", fmtText(run.run_date)),
 				fact("Started", fmtDateTime(run.started_at ?? run.created_at), fmtDuration(run.started_at, run.ended_at)),
 				fact("Challenger", mono(run.candidate)),
-				fact("Learned version", mono(run.model_version), "registered by the run"),
+				fact("Learned version", mono(run.model_version), run.model_version ? "registered by the run" : undefined),
 				fact(
 					"Published with",
 					mono(run.serving_version),

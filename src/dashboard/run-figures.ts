@@ -63,9 +63,7 @@ export function orderRows(rows: readonly FigureRow[]): FigureRow[] {
 	const edge = (r: FigureRow) => r.pooledEdge ?? Number.NEGATIVE_INFINITY;
 	return [...rows].sort(
 		(a, b) =>
-			Number(b.kind === "learned") - Number(a.kind === "learned") ||
-			edge(b) - edge(a) ||
-			a.name.localeCompare(b.name),
+			Number(b.kind === "learned") - Number(a.kind === "learned") || edge(b) - edge(a) || a.name.localeCompare(b.name),
 	);
 }
 
@@ -84,7 +82,8 @@ function figureRows(run: RunDetail, metrics: readonly RunMetric[]): FigureRow[] 
 		const kind = subject === "learned" ? "learned" : subject === "champion" ? "champion" : "baseline";
 		const rule = subject.slice("baseline:".length);
 		const name = kind === "learned" ? "learned" : kind === "champion" ? (run.champion_before ?? "champion") : rule;
-		const version = kind === "learned" ? run.model_version : kind === "champion" ? run.champion_before : ruleVersion(rule);
+		const version =
+			kind === "learned" ? run.model_version : kind === "champion" ? run.champion_before : ruleVersion(rule);
 		const side = (s: "buy" | "sell"): SideFigures => ({
 			signals: f.get(`${s}_signals`),
 			decided: f.get(`${s}_decided`),

@@ -30,13 +30,7 @@ export function renderRuns(
 					"td",
 					{ class: "opt" },
 					h("span", { class: "mono" }, fmtText(run.serving_version)),
-					h(
-						"span",
-						{ class: "sub" },
-						[run.candidate ? `challenger ${run.candidate}` : "", run.promoted === true ? "promoted" : ""]
-							.filter(Boolean)
-							.join(" · "),
-					),
+					run.promoted === true ? h("span", { class: "sub" }, "promoted") : null,
 				),
 				h("td", { class: "num opt" }, fmtDuration(run.started_at, run.ended_at)),
 			);
@@ -45,4 +39,3 @@ export function renderRuns(
 		}),
 	);
 }
-

@@ -1,5 +1,5 @@
 /** The dashboard's state and how a failed call is reported, shared by the panels and the page's entry. */
-import type { Api } from "./api";
+import type { Api, CardRecord } from "./api";
 import { ApiFailure } from "./api";
 import { setMessage } from "./dom";
 import type { Failure } from "./problems";
@@ -14,11 +14,17 @@ export const state = {
 	generation: 0,
 	cardToken: 0,
 	runToken: 0,
+	recordToken: 0,
 	cards: [] as CatalogueCard[],
 	card: null as string | null,
 	run: null as string | null,
+	/** What the catalogue was published with, the data's last day and the champion alias. */
 	modelVersion: null as string | null,
+	dataAsOf: null as string | null,
+	champion: null as string | null,
+	/** Read once per load: a card's history and its track record. */
 	histories: new Map<string, CardHistory>(),
+	records: new Map<string, CardRecord>(),
 };
 
 /** `1 run`, `2 runs`. */

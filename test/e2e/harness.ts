@@ -53,10 +53,16 @@ export async function startSeededWorker(): Promise<{ worker: LocalWorker; keys: 
 	}
 }
 
-type RunAnswer = {
+/** The parts of GET /v1/runs/{id} the scenarios compare with the page. */
+export type RunAnswer = {
 	id: string;
 	status: string;
+	candidate: string | null;
 	model_version: string | null;
+	champion_before: string | null;
+	serving_version: string | null;
+	promoted: boolean;
+	published: boolean;
 	metrics: { subject: string; window_name: string; name: string; value: number | null }[];
 };
 

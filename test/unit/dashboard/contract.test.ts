@@ -6,8 +6,9 @@
 import type { z } from "@hono/zod-openapi";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { CatalogueEntry, CataloguePage, History, HistoryPoint } from "../../../src/api/schemas/cards";
-import { ModelInfo, ModelList } from "../../../src/api/schemas/models";
+import { ModelFigures, ModelInfo, ModelList } from "../../../src/api/schemas/models";
 import { Run, RunDetail, RunList, RunMetric, RunStep } from "../../../src/api/schemas/runs";
+import { TrackRecordEntry, TrackRecordPage, TrackRecordSummary } from "../../../src/api/schemas/track-record";
 import type * as View from "../../../src/dashboard/types";
 
 /** The fields a view type reads, listed exhaustively (the compiler checks the list is complete). */
@@ -25,17 +26,82 @@ const READS = {
 			latest_fair_price: true,
 			latest_deviation_pct: true,
 			latest_signal: true,
+			p_up: true,
+			p_down: true,
+			reason: true,
+			model_version: true,
 		}),
 	],
-	CataloguePage: [CataloguePage, fields<View.CataloguePage>({ items: true, next_cursor: true, model_version: true })],
+	CataloguePage: [
+		CataloguePage,
+		fields<View.CataloguePage>({ items: true, next_cursor: true, model_version: true, data_as_of: true }),
+	],
 	History: [
 		History,
-		fields<View.CardHistory>({ card_id: true, name: true, set: true, points: true, model_version: true }),
+		fields<View.CardHistory>({
+			card_id: true,
+			name: true,
+			set: true,
+			points: true,
+			horizon_days: true,
+			move: true,
+			model_version: true,
+		}),
 	],
 	HistoryPoint: [
 		HistoryPoint,
-		fields<View.HistoryPoint>({ date: true, market_price: true, fair_price: true, deviation_pct: true, signal: true }),
+		fields<View.HistoryPoint>({
+			date: true,
+			market_price: true,
+			fair_price: true,
+			deviation_pct: true,
+			signal: true,
+			p_up: true,
+			p_down: true,
+		}),
 	],
+	TrackRecordEntry: [
+		TrackRecordEntry,
+		fields<View.TrackRecordEntry>({
+			run_date: true,
+			card_id: true,
+			date: true,
+			market_price: true,
+			fair_price: true,
+			signal: true,
+			p_up: true,
+			p_down: true,
+			model_version: true,
+			run_id: true,
+			horizon_days: true,
+			move: true,
+			outcome: true,
+			outcome_date: true,
+		}),
+	],
+	TrackRecordSummary: [
+		TrackRecordSummary,
+		fields<View.TrackRecordSummary>({
+			records: true,
+			resolved: true,
+			decided: true,
+			buy: true,
+			sell: true,
+			pooled_edge: true,
+		}),
+	],
+	TrackRecordSide: [
+		TrackRecordSummary.shape.buy,
+		fields<View.TrackRecordSide>({
+			signals: true,
+			decided: true,
+			right: true,
+			precision: true,
+			base_rate: true,
+			edge: true,
+		}),
+	],
+	TrackRecordPage: [TrackRecordPage, fields<View.TrackRecordPage>({ summary: true, items: true, next_cursor: true })],
 	Run: [
 		Run,
 		fields<View.RunSummary>({
@@ -51,6 +117,8 @@ const READS = {
 			model_version: true,
 			champion_before: true,
 			promoted: true,
+			serving_version: true,
+			published: true,
 			reason: true,
 		}),
 	],
@@ -66,16 +134,28 @@ const READS = {
 		fields<View.ModelInfo>({
 			version: true,
 			status: true,
+			kind: true,
 			spec: true,
 			source: true,
 			data_from: true,
 			data_as_of: true,
-			card_count: true,
+			trained_through: true,
 			row_count: true,
 			created_at: true,
 			run_id: true,
 			aliases: true,
 			validation: true,
+		}),
+	],
+	ModelFigures: [
+		ModelFigures,
+		fields<View.ModelFigures>({
+			pooled_edge: true,
+			buy_edge: true,
+			sell_edge: true,
+			signal_rate: true,
+			brier_skill: true,
+			mape: true,
 		}),
 	],
 	ModelList: [ModelList, fields<View.ModelList>({ champion: true, models: true, next_cursor: true })],
@@ -89,9 +169,10 @@ describe("the dashboard's view of the API", () => {
 	it("accepts every value the schemas allow (checked by tsc)", () => {
 		expectTypeOf<z.infer<typeof CataloguePage>>().toExtend<View.CataloguePage>();
 		expectTypeOf<z.infer<typeof History>>().toExtend<View.CardHistory>();
+		expectTypeOf<z.infer<typeof TrackRecordPage>>().toExtend<View.TrackRecordPage>();
 		expectTypeOf<z.infer<typeof RunList>>().toExtend<View.RunList>();
 		expectTypeOf<z.infer<typeof RunDetail>>().toExtend<View.RunDetail>();
 		expectTypeOf<z.infer<typeof ModelList>>().toExtend<View.ModelList>();
-		expect(Object.keys(READS)).toHaveLength(11);
+		expect(Object.keys(READS)).toHaveLength(16);
 	});
 });

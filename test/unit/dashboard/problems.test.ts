@@ -31,6 +31,7 @@ describe("the dashboard's failure messages", () => {
 		const noModel = describeFailure(503, problem(503, "model_unavailable", "No model has been promoted yet."), "60");
 		expect(noModel.kind).toBe("no_model");
 		expect(noModel.message).toContain("No model is serving yet (503). No model has been promoted yet.");
+		expect(noModel.message).toContain("once a pipeline run has published prices");
 		const down = describeFailure(503, problem(503, "service_unavailable", "Rate limiting is unavailable"), "1");
 		expect(down).toMatchObject({ kind: "unavailable", retryAfterSeconds: 1 });
 		expect(down.message).toBe("The service is unavailable (503). Rate limiting is unavailable. Try again in 1 s.");
