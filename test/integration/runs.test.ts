@@ -5,7 +5,7 @@ import { RunCompare, RunDetail, RunList, StartRunResponse } from "../../src/api/
 import { CODE_VERSION } from "../../src/pipeline/code-version";
 import { api, expectProblem, locations, postJson, readJson } from "../helpers/api";
 import { issueKey } from "../helpers/keys";
-import { oscillatingRows, RUN_TIMEOUT, resetPipeline, toCsv, uploadCsv } from "../helpers/pipeline";
+import { momentumRows, RUN_TIMEOUT, resetPipeline, toCsv, uploadCsv } from "../helpers/pipeline";
 
 /** POSTs /v1/admin/runs and waits for the run it started (if any) to end. */
 async function startAndWait(body: Record<string, unknown>, status = 202) {
@@ -23,23 +23,23 @@ describe("POST /v1/admin/runs", () => {
 
 	beforeAll(async () => {
 		await resetPipeline();
-		source = await uploadCsv(toCsv([...oscillatingRows("api-a"), ...oscillatingRows("api-b", { base: 30, phase: 1 })]));
+		source = await uploadCsv(toCsv(momentumRows({ cards: 12, prefix: "api" })));
 	});
 
 	it(
 		"starts a run (202) visible at once, then reuses it for the same date, source and code version (200)",
 		async () => {
-			const started = await startAndWait({ source, date: "2026-06-01", trigger: "cli" });
+			const started = await startAndWait({ source, date: "2026-04-20", trigger: "cli" });
 			expect(started.reused).toBe(false);
-			expect(started.run).toMatchObject({ source, run_date: "2026-06-01", trigger: "cli", code_version: CODE_VERSION });
-			expect(started.run.id).toMatch(/^run-20260601-[0-9a-f]{8}$/);
+			expect(started.run).toMatchObject({ source, run_date: "2026-04-20", trigger: "cli", code_version: CODE_VERSION });
+			expect(started.run.id).toMatch(/^run-20260420-[0-9a-f]{8}$/);
 			expect(started.href).toBe(`/v1/runs/${started.run.id}`);
 
 			const detail = await readJson(await api(started.href), RunDetail);
 			expect(detail).toMatchObject({ id: started.run.id, status: "complete", promoted: true });
 
 			const again = await readJson(
-				await postJson("/v1/admin/runs", { source, date: "2026-06-01" }),
+				await postJson("/v1/admin/runs", { source, date: "2026-04-20" }),
 				StartRunResponse,
 				200,
 			);
@@ -51,7 +51,7 @@ describe("POST /v1/admin/runs", () => {
 	it(
 		"starts a new run for the same key when forced",
 		async () => {
-			const forced = await startAndWait({ source, date: "2026-06-01", force: true });
+			const forced = await startAndWait({ source, date: "2026-04-20", force: true });
 			expect(forced.reused).toBe(false);
 			expect(forced.run.force).toBe(true);
 			const runs = await readJson(await api("/v1/runs"), RunList);
@@ -95,10 +95,10 @@ describe("GET /v1/runs, /v1/runs/{id} and /v1/runs/compare", () => {
 
 	beforeAll(async () => {
 		await resetPipeline();
-		const one = await uploadCsv(toCsv(oscillatingRows("cmp-a", { period: 18 })));
-		const two = await uploadCsv(toCsv(oscillatingRows("cmp-a", { period: 26, amplitude: 0.14 })));
-		ids = [(await startAndWait({ source: one, date: "2026-06-01" })).run.id];
-		ids.push((await startAndWait({ source: two, date: "2026-06-01", force: true })).run.id);
+		const one = await uploadCsv(toCsv(momentumRows({ cards: 12, prefix: "cmp" })));
+		const two = await uploadCsv(toCsv(momentumRows({ cards: 12, prefix: "cmp", seed: 21 })));
+		ids = [(await startAndWait({ source: one, date: "2026-04-20" })).run.id];
+		ids.push((await startAndWait({ source: two, date: "2026-04-20", force: true })).run.id);
 	}, RUN_TIMEOUT);
 
 	it("lists runs newest first, a page at a time", async () => {
@@ -116,9 +116,11 @@ describe("GET /v1/runs, /v1/runs/{id} and /v1/runs/compare", () => {
 		const detail = await readJson(await api(`/v1/runs/${ids[0]}`), RunDetail);
 		expect(detail.steps.map((s) => s.name)).toContain("evaluate");
 		expect(detail.steps.every((s) => s.status === "complete")).toBe(true);
-		expect(detail.params).toMatchObject({ run_date: "2026-06-01", gate_min_coverage: 0.9 });
-		expect(detail.metrics.some((m) => m.subject === "chosen" && m.name === "mape")).toBe(true);
-		expect(detail.artifacts.some((a) => a.kind === "raw" && /^raw\/date=2026-06-01\//.test(a.r2_key))).toBe(true);
+		expect(detail.params).toMatchObject({ run_date: "2026-04-20", gate_min_decided: 20, horizon_days: 7 });
+		expect(detail.metrics.some((m) => m.subject === "learned" && m.name === "pooled_edge")).toBe(true);
+		expect(detail.metrics.some((m) => m.subject === "baseline:hold" && m.name === "signal_rate")).toBe(true);
+		expect(detail.artifacts.some((a) => a.kind === "raw" && /^raw\/date=2026-04-20\//.test(a.r2_key))).toBe(true);
+		expect(detail).toMatchObject({ serving_version: detail.model_version, published: true });
 		expect(detail.collection.counts).toEqual({ ok: 0, failed: 0, skipped: 0 });
 	});
 
@@ -127,16 +129,16 @@ describe("GET /v1/runs, /v1/runs/{id} and /v1/runs/compare", () => {
 		expect(compared.runs.map((r) => r.id)).toEqual(ids);
 		expect(compared.params.find((p) => p.name === "run_date")).toEqual({
 			name: "run_date",
-			values: ["2026-06-01", "2026-06-01"],
+			values: ["2026-04-20", "2026-04-20"],
 			same: true,
 		});
 		expect(compared.params.find((p) => p.name === "source")?.same).toBe(false);
 		expect(compared.params.find((p) => p.name === "force")).toMatchObject({ values: [false, true], same: false });
-		const mape = compared.metrics.find(
-			(m) => m.subject === "naive" && m.window_name === "validation" && m.name === "mape",
+		const edge = compared.metrics.find(
+			(m) => m.subject === "learned" && m.window_name === "validation" && m.name === "pooled_edge",
 		);
-		expect(mape?.values).toHaveLength(2);
-		expect(mape?.same).toBe(false);
+		expect(edge?.values).toHaveLength(2);
+		expect(edge?.same).toBe(false);
 	});
 
 	it("answers 404 for an unknown run and 422 for a malformed id, cursor or ids list", async () => {

@@ -7,6 +7,7 @@ import {
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getRun } from "../../src/db/runs";
+import { getServingState } from "../../src/db/serving";
 import { listSteps } from "../../src/db/steps";
 import worker from "../../src/index";
 import { pipelineKeys } from "../../src/lib/artifact-keys";
@@ -30,7 +31,7 @@ describe("the nightly cron", () => {
 	beforeEach(resetPipeline);
 
 	it(
-		"creates the day's nightly-<date> run on PIPELINE_SOURCE (sample in tests), which builds and promotes a model",
+		"creates the day's nightly-<date> run on PIPELINE_SOURCE (sample in tests), which publishes the night",
 		async () => {
 			await uploadSample();
 			const id = "nightly-2026-08-23";
@@ -38,18 +39,14 @@ describe("the nightly cron", () => {
 			await runCron("2026-08-23T03:00:00Z");
 			await instance.waitForStatus("complete");
 
-			expect(await getRun(env.DB, id)).toMatchObject({
-				trigger: "cron",
-				source: "sample",
-				run_date: "2026-08-23",
-				status: "complete",
-				promoted: true,
-			});
-			const champion = await env.DB.prepare(
-				"SELECT v.source, v.data_as_of, v.run_id FROM model_aliases a JOIN model_versions v USING (version) WHERE a.alias = 'champion'",
-			).first<{ source: string; data_as_of: string; run_id: string }>();
-			// The sample replayed as of the run date: its last price is on 2026-08-22.
-			expect(champion).toEqual({ source: "sample", data_as_of: "2026-08-22", run_id: id });
+			const run = await getRun(env.DB, id);
+			expect(run).toMatchObject({ trigger: "cron", source: "sample", run_date: "2026-08-23", published: true });
+			// Whatever the gate decided, the night is served: the sample replayed as of the run date
+			// (its last price is on 2026-08-22), every card, with the model the run published with.
+			expect(["complete", "rejected"]).toContain(run?.status);
+			expect(await getServingState(env.DB)).toMatchObject({ run_id: id, data_as_of: "2026-08-22" });
+			expect(await count("serving_cards", "run_id = ? AND model_version = ?", id, run?.serving_version)).toBe(16);
+			expect(await championVersion()).toBe(run?.serving_version);
 		},
 		RUN_TIMEOUT,
 	);
