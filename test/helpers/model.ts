@@ -1,17 +1,9 @@
 import { env } from "cloudflare:workers";
 import sample from "../../data/sample/card_prices.csv?raw";
-import { promote, registerVersion } from "../../src/db/models";
-import { publishStaged, setServingState } from "../../src/db/serving";
-import { recordStaged } from "../../src/db/track-record";
 import { parsePriceCsv } from "../../src/lib/csv";
-import { writeTable } from "../../src/lib/parquet";
-import { type PriceRow, toSeries } from "../../src/model/card-series";
-import { buildTable, joinMarket } from "../../src/model/feature-table";
-import { emptyMarketTally, marketTable } from "../../src/model/market";
+import type { PriceRow } from "../../src/model/card-series";
 import { type RuleSpec, SEED_RULE } from "../../src/model/rules";
-import { ruleVersion } from "../../src/pipeline/model-ref";
-import { publishShard } from "../../src/pipeline/steps/publish";
-import { putObject } from "../../src/pipeline/storage";
+import { type Published, publishRows } from "../../src/pipeline/publish-rows";
 
 /** The seed's rule (trailing mean of 3 including the day, BUY -10%, SELL +15%): what seeded data serves with. */
 export const SPEC: RuleSpec = SEED_RULE;
@@ -73,74 +65,23 @@ export function cardRows(
 
 /**
  * Publishes `rows` (the shipped sample by default) as a run would, without running the
- * pipeline: their features, then the publish step with a rule model (the seed's by default),
- * then what serves and the champion. Returns the serving epoch (the seed's run id) and version.
+ * pipeline (src/pipeline/publish-rows.ts), with a rule model (the seed's by default): what
+ * serves, and the champion unless `promote` is false.
  */
-export async function seedServing(
+export function seedServing(
 	rows: readonly PriceRow[] = sampleRows(),
 	rule: RuleSpec = SPEC,
-	options: { runId?: string; horizonDays?: number; promote?: boolean } = {},
-): Promise<{ epoch: string; version: string; data_as_of: string }> {
-	const series = toSeries(rows);
-	const asOf = series.reduce((max, s) => ((s.dates.at(-1) as string) > max ? (s.dates.at(-1) as string) : max), "");
-	const horizon = { days: options.horizonDays ?? 7, move: 0.05 };
-	const market = emptyMarketTally();
-	const table = joinMarket(buildTable(series, { asOf, horizon, rules: [], market }), marketTable(market));
-	const runId = options.runId ?? `seed-${asOf.replaceAll("-", "")}-${crypto.randomUUID().slice(0, 8)}`;
-	const names = series.flatMap((s) => s.dates.map(() => s.name));
-	const features = await putObject(
-		env.ARCHIVE,
-		`test/seed/${runId}/features.parquet`,
-		writeTable(table, { names: true, card_name: names }),
-		"application/vnd.apache.parquet",
-	);
-	const marketRef = await putObject(
-		env.ARCHIVE,
-		`test/seed/${runId}/market.json`,
-		JSON.stringify(marketTable(market)),
-		"application/json",
-	);
-	const version = ruleVersion(rule);
-	await publishShard(env, {
-		shard: 0,
-		features,
-		market: marketRef,
-		model: { version, kind: "rule", rule },
-		run_id: runId,
-		run_date: asOf,
-		as_of: asOf,
-		horizon,
-		min_price: 1,
+	options: { runId?: string; horizonDays?: number; promote?: boolean; source?: string } = {},
+): Promise<Published> {
+	const asOf = rows.reduce((max, r) => (r.date > max ? r.date : max), "");
+	return publishRows(env, rows, rule, {
+		runId: options.runId ?? `seed-${asOf.replaceAll("-", "")}-${crypto.randomUUID().slice(0, 8)}`,
+		source: options.source ?? "test",
+		horizonDays: options.horizonDays ?? 7,
+		move: 0.05,
+		minPrice: 1,
+		...(options.promote === false ? { promote: false } : {}),
 	});
-	const now = new Date().toISOString();
-	await env.DB.batch([
-		registerVersion(env.DB, {
-			version,
-			kind: "rule",
-			estimator: rule.rule,
-			params: rule,
-			artifact_key: null,
-			trained_through: null,
-			row_count: 0,
-			data_from: series.reduce((min, s) => ((s.dates[0] as string) < min ? (s.dates[0] as string) : min), "9999"),
-			data_as_of: asOf,
-			source: "test",
-			created_at: now,
-			run_id: null,
-			figures: null,
-		}),
-		...publishStaged(env.DB, runId),
-		...recordStaged(env.DB, runId),
-		setServingState(env.DB, {
-			run_id: runId,
-			run_date: asOf,
-			data_as_of: asOf,
-			model_version: version,
-			published_at: now,
-		}),
-	]);
-	if (options.promote !== false) await promote(env.DB, version, now);
-	return { epoch: runId, version, data_as_of: asOf };
 }
 
 /** Forgets everything served and every model version and alias, as before the first run. */

@@ -154,7 +154,7 @@ export async function resetPipeline(): Promise<void> {
 		].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
 	);
 	await resetModels();
-	for (const prefix of ["raw/", "features/", "train/", "evaluations/", "models/", "serving/", "test/"]) {
+	for (const prefix of ["raw/", "features/", "train/", "evaluations/", "models/", "serving/", "seed/", "test/"]) {
 		let listed = await env.ARCHIVE.list({ prefix });
 		while (listed.objects.length > 0) {
 			await env.ARCHIVE.delete(listed.objects.map((o) => o.key));

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getConfig } from "../../src/config";
-import { getRun, insertRun } from "../../src/db/runs";
+import { getRun, insertRun, liveKey } from "../../src/db/runs";
 import { CODE_VERSION } from "../../src/pipeline/code-version";
 import { FatalStepError } from "../../src/pipeline/errors";
 import { PipelineParams } from "../../src/pipeline/params";
@@ -18,7 +18,13 @@ const RUN_DATE = "2026-10-31";
 const params = (source: string) => PipelineParams.parse({ source, run_date: RUN_DATE, trigger: "cli" });
 /** The run row a run's records refer to (the Workflow writes it before its first step). */
 const register = (id: string, source: string) =>
-	insertRun(env.DB, { id, ...params(source), code_version: CODE_VERSION, created_at: new Date().toISOString() }).run();
+	insertRun(env.DB, {
+		id,
+		...params(source),
+		code_version: CODE_VERSION,
+		created_at: new Date().toISOString(),
+		live_key: liveKey({ ...params(source), code_version: CODE_VERSION }, id),
+	}).run();
 
 beforeEach(async () => {
 	await resetPipeline();
@@ -74,6 +80,7 @@ describe("synthetic and real models never mix", () => {
 		await register("syn-next", "synthetic:20x30:1");
 		await expect(startRun(env.DB, config, "syn-fresh", params("synthetic:20x30:1"))).resolves.toEqual({
 			champion: null,
+			serving_as_of: null,
 		});
 		await seedServing(cardRows("syn-0000001", [10, 11, 12, 13]), undefined, { source: "synthetic:1x4:1" });
 		await expect(startRun(env.DB, config, "syn-next", params("synthetic:20x30:1"))).resolves.toMatchObject({

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { getConfig } from "../../src/config";
 import { describe, expect, it } from "vitest";
 import { api, expectProblem, postJson } from "../helpers/api";
 import { issueKey } from "../helpers/keys";
@@ -142,7 +143,7 @@ describe("CORS", () => {
 
 describe("request bodies", () => {
 	it("413 problem+json over MAX_BODY_BYTES, before authentication", async () => {
-		const big = "x".repeat(Number(env.MAX_BODY_BYTES) + 1);
+		const big = "x".repeat(getConfig(env).MAX_BODY_BYTES + 1);
 		const without: Record<string, string>[] = [{}, { "X-API-Key": "" }];
 		for (const headers of without) {
 			const res = await api("/v1/fair-price", {
@@ -152,7 +153,7 @@ describe("request bodies", () => {
 			});
 			expectSecurityHeaders(res);
 			const problem = await expectProblem(res, 413, "payload_too_large");
-			expect(problem.max_bytes).toBe(Number(env.MAX_BODY_BYTES));
+			expect(problem.max_bytes).toBe(getConfig(env).MAX_BODY_BYTES);
 		}
 	});
 });

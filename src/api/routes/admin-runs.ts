@@ -6,7 +6,7 @@ import { todayUtc } from "../../model/dates";
 import { RunNotStartedError, requestRun } from "../../pipeline/start-run";
 import { createApp } from "../app";
 import { problemResponses } from "../schemas/common";
-import { StartRunRequest, StartRunResponse } from "../schemas/runs";
+import { runView, StartRunRequest, StartRunResponse } from "../schemas/runs";
 
 /** Starting pipeline runs by hand (the CLI, `npm start`). Needs the `admin` scope. */
 export const adminRunRoutes = createApp();
@@ -56,7 +56,7 @@ adminRunRoutes.openapi(
 			});
 			c.header("Cache-Control", "no-store");
 			c.header("Location", `/v1/runs/${run.id}`);
-			return c.json({ run, reused, href: `/v1/runs/${run.id}` }, reused ? 200 : 202);
+			return c.json({ run: runView(run), reused, href: `/v1/runs/${run.id}` }, reused ? 200 : 202);
 		} catch (error) {
 			if (error instanceof RunNotStartedError)
 				throw new ApiError("service_unavailable", "The pipeline could not be started; try again shortly.", {

@@ -7,7 +7,7 @@ import { ApiError } from "../../errors";
 import { createApp } from "../app";
 import { decodeCursor, encodeCursor } from "../cursor";
 import { problemResponses } from "../schemas/common";
-import { CompareQuery, RunCompare, RunDetail, RunIdParam, RunList, RunsQuery } from "../schemas/runs";
+import { CompareQuery, RunCompare, RunDetail, RunIdParam, RunList, RunsQuery, runView } from "../schemas/runs";
 
 /** Pipeline runs: the list, one run in full, and a side-by-side comparison. */
 export const runRoutes = createApp();
@@ -41,7 +41,10 @@ runRoutes.openapi(
 		const last = page.at(-1);
 		c.header("Cache-Control", "no-store");
 		return c.json(
-			{ runs: page, next_cursor: runs.length > limit && last ? encodeCursor([last.created_at, last.id]) : null },
+			{
+				runs: page.map(runView),
+				next_cursor: runs.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
+			},
 			200,
 		);
 	},
@@ -78,7 +81,7 @@ runRoutes.openapi(
 		c.header("Cache-Control", "no-store");
 		return c.json(
 			{
-				runs: runs.filter((r) => r !== null),
+				runs: runs.filter((r) => r !== null).map(runView),
 				params: paramNames.map((name) => {
 					const values = params.map((p) => p[name] ?? null);
 					return { name, values, same: values.every((v) => JSON.stringify(v) === JSON.stringify(values[0])) };
@@ -120,6 +123,6 @@ runRoutes.openapi(
 			getOutcomes(c.env.DB, id),
 		]);
 		c.header("Cache-Control", "no-store");
-		return c.json({ ...run, steps, params, metrics, artifacts, collection }, 200);
+		return c.json({ ...runView(run), steps, params, metrics, artifacts, collection }, 200);
 	},
 );

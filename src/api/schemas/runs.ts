@@ -53,6 +53,12 @@ export const Run = z
 	.openapi("Run");
 export type Run = z.infer<typeof Run>;
 
+/** A stored run as the API shows it: without the bookkeeping only the pipeline reads (its live key, its step's timeout). */
+export const runView = <T extends { live_key?: unknown; step_timeout_seconds?: unknown }>(run: T) => {
+	const { live_key: _key, step_timeout_seconds: _timeout, ...shown } = run;
+	return shown;
+};
+
 /** One step of a run. */
 export const RunStep = z
 	.object({

@@ -49,6 +49,8 @@ export type FeaturesOutput = {
 	stats: ObjectRef;
 	rows: number;
 	sampled: number;
+	/** The share of known card-days sampled (the same for every shard of a run). */
+	sample_rate: number;
 };
 
 const R1 = CARD_FEATURES.indexOf("r1");
@@ -119,5 +121,13 @@ export async function buildFeatureShard(
 			"application/json",
 		),
 	]);
-	return { shard: input.shard, features, sample, stats: statsRef, rows: stats.rows, sampled: keep.length };
+	return {
+		shard: input.shard,
+		features,
+		sample,
+		stats: statsRef,
+		rows: stats.rows,
+		sampled: keep.length,
+		sample_rate: input.sample_rate,
+	};
 }

@@ -8,7 +8,7 @@
  */
 import { runBatched } from "../../db/batch";
 import { type NewVersion, registerVersion } from "../../db/models";
-import { type MetricRow, putMetrics } from "../../db/run-records";
+import { type MetricRow, putMetrics, putParams } from "../../db/run-records";
 import { setRunModel } from "../../db/runs";
 import { artifactKeys } from "../../lib/artifact-keys";
 import { sha256Hex } from "../../lib/hash";
@@ -195,7 +195,9 @@ export async function validateRun(
 			),
 		);
 	statements.push(setRunModel(env.DB, runId, verdict.challenger, learned?.version ?? null));
-	await runBatched(env.DB, [...putMetrics(env.DB, runId, metrics), ...statements]);
+	// The gate's checks in words, and the baseline it chose on selection, for the run page.
+	const params = putParams(env.DB, runId, { gate_checks: verdict.checks, best_baseline: verdict.best_baseline });
+	await runBatched(env.DB, [...putMetrics(env.DB, runId, metrics), ...params, ...statements]);
 	return {
 		challenger: verdict.challenger,
 		passed: verdict.passed || (input.republish === true && champion !== null),
