@@ -14,3 +14,9 @@ export function daysBetween(from: string, to: string): number {
 
 /** Today's UTC date. */
 export const todayUtc = (now: Date = new Date()) => now.toISOString().slice(0, 10);
+
+/** The later of two ISO dates (ISO dates order as strings). */
+export const laterDate = (a: string, b: string): string => (a < b ? b : a);
+
+/** The earlier of two ISO dates. */
+export const earlierDate = (a: string, b: string): string => (b < a ? b : a);

@@ -5,13 +5,13 @@
  * days after the last outcome it was fitted on). Pure.
  */
 import { type Calibration, calibrate } from "./calibration";
+import { addDays, laterDate } from "./dates";
 import { FEATURES, type FeatureTable, OPEN, rowFeatures } from "./feature-table";
 import { type Outcome, outcomeOfCode } from "./first-passage";
 import { answerOf, type Forecaster, forecast, type Policy, type Predictions } from "./forecaster";
 import { choosePolicy, type PolicyLimits } from "./policy";
-import { ruleId, type RuleSpec, signalOfCode } from "./rules";
+import { type RuleSpec, ruleId, signalOfCode } from "./rules";
 import { type DirectionMetrics, emptyTally, metricsOf, tallyDay } from "./scoring";
-import { addDays } from "./dates";
 import { inSpan, type Span, type WalkForward } from "./walk-forward";
 
 /** A candidate's figures in both windows. */
@@ -181,17 +181,13 @@ export function evaluateCandidates(
  * day after its last fitted outcome for a learned model; null when it cannot be scored at all
  * (a rule this code no longer has, a model over other features, or fitted past the window).
  */
-function championDaysFrom(
-	champion: ChampionModel,
-	windows: WalkForward,
-	rules: readonly RuleSpec[],
-): string | null {
+function championDaysFrom(champion: ChampionModel, windows: WalkForward, rules: readonly RuleSpec[]): string | null {
 	if ("rule" in champion)
 		return rules.some((r) => ruleId(r) === ruleId(champion.rule)) ? windows.validation.from : null;
 	if (champion.model.features.join() !== FEATURES.join()) return null;
 	const after = addDays(champion.model.trained_through, 1);
 	if (after > windows.validation.to) return null;
-	return after > windows.validation.from ? after : windows.validation.from;
+	return laterDate(after, windows.validation.from);
 }
 
 /** Held-out learned answers under a policy, with the fair price against the later price. */

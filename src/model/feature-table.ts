@@ -152,9 +152,15 @@ export function concatTables(tables: readonly FeatureTable[], rules: number): Fe
 		out.price.set(t.price, at);
 		out.outcome.set(t.outcome, at);
 		out.later.set(t.later, at);
-		t.x.forEach((c, f) => (out.x[f] as Float32Array).set(c, at));
-		t.rule_signal.forEach((c, f) => (out.rule_signal[f] as Int8Array).set(c, at));
-		t.rule_fair.forEach((c, f) => (out.rule_fair[f] as Float32Array).set(c, at));
+		t.x.forEach((c, f) => {
+			(out.x[f] as Float32Array).set(c, at);
+		});
+		t.rule_signal.forEach((c, f) => {
+			(out.rule_signal[f] as Int8Array).set(c, at);
+		});
+		t.rule_fair.forEach((c, f) => {
+			(out.rule_fair[f] as Float32Array).set(c, at);
+		});
 		at += m;
 	}
 	return out;

@@ -6,7 +6,7 @@
  * on days whose label window (day, day + horizon] ends before the fold starts, so no training
  * row's outcome reaches into the window it is judged on. Pure calendar arithmetic.
  */
-import { addDays, daysBetween } from "./dates";
+import { addDays, daysBetween, earlierDate, laterDate } from "./dates";
 
 /** A date range, both ends included. */
 export type Span = { from: string; to: string };
@@ -45,7 +45,7 @@ export function walkForward(dataFrom: string, asOf: string, o: WindowOptions): W
 	// The first fold's model needs minTrainDays of days, then the purge gap.
 	const earliest = addDays(dataFrom, o.minTrainDays - 1 + o.horizonDays + 1);
 	const wanted = addDays(lastKnown, -(o.selectionDays + o.validationDays) + 1);
-	const from = wanted > earliest ? wanted : earliest;
+	const from = laterDate(wanted, earliest);
 	const span = daysBetween(from, lastKnown) + 1;
 	if (span < 2) return null;
 	const validationDays = Math.max(
@@ -73,7 +73,7 @@ export function anchoredFolds(span: Span, o: Pick<WindowOptions, "foldDays" | "m
 	while (from <= span.to) {
 		const offset = daysBetween("1970-01-01", from) % length;
 		const end = addDays(from, length - offset - 1);
-		const judged = { from, to: end < span.to ? end : span.to };
+		const judged = { from, to: earlierDate(end, span.to) };
 		folds.push({ judged, train_through: addDays(judged.from, -o.horizonDays - 1) });
 		from = addDays(judged.to, 1);
 	}

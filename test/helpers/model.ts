@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import sample from "../../data/sample/card_prices.csv?raw";
 import { parsePriceCsv } from "../../src/lib/csv";
 import type { PriceRow } from "../../src/model/card-series";
+import { laterDate } from "../../src/model/dates";
 import { type RuleSpec, SEED_RULE } from "../../src/model/rules";
 import { type Published, publishRows } from "../../src/pipeline/publish-rows";
 
@@ -73,7 +74,7 @@ export function seedServing(
 	rule: RuleSpec = SPEC,
 	options: { runId?: string; horizonDays?: number; promote?: boolean; source?: string } = {},
 ): Promise<Published> {
-	const asOf = rows.reduce((max, r) => (r.date > max ? r.date : max), "");
+	const asOf = rows.reduce((max, r) => laterDate(r.date, max), "");
 	return publishRows(env, rows, rule, {
 		runId: options.runId ?? `seed-${asOf.replaceAll("-", "")}-${crypto.randomUUID().slice(0, 8)}`,
 		source: options.source ?? "test",

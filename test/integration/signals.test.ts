@@ -32,7 +32,7 @@ describe("GET /v1/signals", () => {
 		expect(body.model_version).toBe(version);
 		expect(body.as_of).toBe("2026-05-03");
 		expect(body.items.map((i) => i.card_id)).toEqual(RANKED);
-		const magnitudes = body.items.map((i) => Math.abs(i.latest_deviation_pct));
+		const magnitudes = body.items.map((i) => Math.abs(i.latest_deviation_pct ?? Number.NaN));
 		expect(magnitudes).toEqual([...magnitudes].sort((a, b) => b - a));
 	});
 
@@ -45,13 +45,13 @@ describe("GET /v1/signals", () => {
 	it("filters to BUY", async () => {
 		const body = await signals("?signal=BUY");
 		expect(body.items.map((i) => i.card_id)).toEqual(["sig-buy-big", "sig-buy-small", "sig-buy-edge"]);
-		expect(body.items.every((i) => i.latest_signal === "BUY" && i.latest_deviation_pct < 0)).toBe(true);
+		expect(body.items.every((i) => i.latest_signal === "BUY" && (i.latest_deviation_pct ?? 0) < 0)).toBe(true);
 	});
 
 	it("filters to SELL", async () => {
 		const body = await signals("?signal=SELL");
 		expect(body.items.map((i) => i.card_id)).toEqual(["sig-sell-big", "sig-sell-small", "sig-sell-edge"]);
-		expect(body.items.every((i) => i.latest_signal === "SELL" && i.latest_deviation_pct > 0)).toBe(true);
+		expect(body.items.every((i) => i.latest_signal === "SELL" && (i.latest_deviation_pct ?? 0) > 0)).toBe(true);
 	});
 
 	it("honours the limit", async () => {

@@ -20,9 +20,10 @@ describe("getConfig", () => {
 	it("parses the string vars into typed values", () => {
 		expect(getConfig(withVars({}))).toMatchObject({
 			ENVIRONMENT: "test",
-			BUY_THRESHOLD: 0.1,
-			SELL_THRESHOLD: 0.15,
-			FAIR_VALUE_WINDOW: 3,
+			HORIZON_DAYS: 7,
+			HORIZON_MOVE: 0.05,
+			SIGNAL_MIN_PRICE: 1,
+			GATE_MIN_DECIDED: 20,
 			MODEL_REFRESH_SECONDS: 0,
 			CARD_MEMO_ENTRIES: 512,
 			MAX_BODY_BYTES: 1_048_576,
@@ -34,33 +35,34 @@ describe("getConfig", () => {
 		expect(getConfig(e)).toBe(getConfig(e));
 	});
 
-	it("refuses a threshold that is not a number, naming the var", () => {
-		const error = configError({ BUY_THRESHOLD: "ten percent" });
+	it("refuses a move that is not a number, naming the var", () => {
+		const error = configError({ HORIZON_MOVE: "five percent" });
 		expect(error.name).toBe("ConfigError");
-		expect(error.message).toContain("BUY_THRESHOLD");
+		expect(error.message).toContain("HORIZON_MOVE");
 	});
 
-	it("refuses thresholds outside (0, 1)", () => {
-		expect(configError({ SELL_THRESHOLD: "0" }).message).toContain("SELL_THRESHOLD");
-		expect(configError({ SELL_THRESHOLD: "1.5" }).message).toContain("SELL_THRESHOLD");
+	it("refuses a move outside (0, 1)", () => {
+		expect(configError({ HORIZON_MOVE: "0" }).message).toContain("HORIZON_MOVE");
+		expect(configError({ HORIZON_MOVE: "1.5" }).message).toContain("HORIZON_MOVE");
 	});
 
-	it("refuses a window that is not a positive whole number", () => {
-		expect(configError({ FAIR_VALUE_WINDOW: "0" }).message).toContain("FAIR_VALUE_WINDOW");
-		expect(configError({ FAIR_VALUE_WINDOW: "2.5" }).message).toContain("FAIR_VALUE_WINDOW");
+	it("refuses a horizon or fold length that is not a positive whole number", () => {
+		expect(configError({ HORIZON_DAYS: "0" }).message).toContain("HORIZON_DAYS");
+		expect(configError({ BACKTEST_FOLD_DAYS: "2.5" }).message).toContain("BACKTEST_FOLD_DAYS");
 	});
 
 	it("refuses an unknown environment", () => {
 		expect(configError({ ENVIRONMENT: "prod" }).message).toContain("ENVIRONMENT");
 	});
 
-	it("refuses a missing var", () => {
-		expect(configError({ MAX_BODY_BYTES: undefined }).message).toContain("MAX_BODY_BYTES");
+	it("gives every var its default when it is unset: an environment states only what differs", () => {
+		const defaults = getConfig({ ENVIRONMENT: "development" } as unknown as Env);
+		expect(defaults).toMatchObject({ MAX_BODY_BYTES: 1_048_576, MODEL_REFRESH_SECONDS: 30, PIPELINE_SOURCE: "sample" });
 	});
 
 	it("reports every bad var at once", () => {
-		const { message } = configError({ BUY_THRESHOLD: "x", CARD_MEMO_ENTRIES: "-1" });
-		expect(message).toContain("BUY_THRESHOLD");
+		const { message } = configError({ HORIZON_MOVE: "x", CARD_MEMO_ENTRIES: "-1" });
+		expect(message).toContain("HORIZON_MOVE");
 		expect(message).toContain("CARD_MEMO_ENTRIES");
 	});
 });

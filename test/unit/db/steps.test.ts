@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { endRun, findReusableRun, insertRun, markRunning } from "../../../src/db/runs";
+import { insertRun } from "../../../src/db/runs";
 import { findCachedOutputs, listSteps, stepEnded, stepFailedOutside, stepStarted } from "../../../src/db/steps";
 
 const AT = "2026-08-22T03:00:00.000Z";
@@ -75,21 +75,62 @@ describe("the step cache", () => {
 	});
 });
 
-describe("findReusableRun", () => {
-	it("reuses a run of the same date, source and code version unless it failed", async () => {
-		const key = { run_date: "2026-08-23", source: "sample", code_version: "v1" };
-		const base = { ...key, trigger: "api" as const, force: false };
+describe("step rows", () => {
+	beforeAll(async () => {
+		await insertRun(env.DB, {
+			id: "db-run-2",
+			trigger: "api",
+			source: "sample",
+			run_date: "2026-08-24",
+			force: false,
+			code_version: "v1",
+			created_at: AT,
+		}).run();
+	});
+
+	it("clears a failed attempt's error when the step is retried, and keeps the highest attempt", async () => {
 		await env.DB.batch([
-			insertRun(env.DB, { ...base, id: "db-reuse-failed", created_at: "2026-08-23T01:00:00.000Z" }),
-			endRun(env.DB, "db-reuse-failed", "failed", AT, "boom"),
+			started("db-run-2", "collect #0", 1, "v1", "h-collect"),
+			stepEnded(env.DB, { run_id: "db-run-2", name: "collect #0", status: "failed", at: AT, error: "timeout" }),
+			started("db-run-2", "collect #0", 3, "v1", "h-collect"),
+			// A late report of an earlier attempt does not lower the count.
+			started("db-run-2", "collect #0", 2, "v1", "h-collect"),
 		]);
-		expect(await findReusableRun(env.DB, key)).toBeNull();
+		expect((await listSteps(env.DB, "db-run-2"))[0]).toMatchObject({
+			name: "collect #0",
+			kind: "collect",
+			status: "running",
+			attempts: 3,
+			error: null,
+			ended_at: null,
+		});
+	});
+
+	it("marks a step served from the cache, and the cache answers the newest outputs", async () => {
 		await env.DB.batch([
-			insertRun(env.DB, { ...base, id: "db-reuse-ok", created_at: "2026-08-23T02:00:00.000Z" }),
-			markRunning(env.DB, "db-reuse-ok", AT, null),
+			started("db-run-2", "features #1", 1, "v1", "h-shared"),
+			stepEnded(env.DB, {
+				run_id: "db-run-2",
+				name: "features #1",
+				status: "complete",
+				at: "2026-08-24T03:00:00.000Z",
+				outputs: { key: "older" },
+			}),
+			started("db-run-2", "features #2", 1, "v1", "h-shared"),
+			stepEnded(env.DB, {
+				run_id: "db-run-2",
+				name: "features #2",
+				status: "complete",
+				at: "2026-08-24T04:00:00.000Z",
+				outputs: { key: "newer" },
+				cached: true,
+			}),
 		]);
-		expect((await findReusableRun(env.DB, key))?.id).toBe("db-reuse-ok");
-		expect(await findReusableRun(env.DB, { ...key, code_version: "v2" })).toBeNull();
-		expect(await findReusableRun(env.DB, { ...key, source: "live" })).toBeNull();
+		const steps = new Map((await listSteps(env.DB, "db-run-2")).map((s) => [s.name, s]));
+		expect(steps.get("features #1")).toMatchObject({ cached: false, outputs: { key: "older" } });
+		expect(steps.get("features #2")).toMatchObject({ cached: true, outputs: { key: "newer" } });
+		expect(await findCachedOutputs(env.DB, { kind: "features", input_hash: "h-shared", code_version: "v1" })).toEqual({
+			key: "newer",
+		});
 	});
 });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import sample from "../../../data/sample/card_prices.csv?raw";
-import { CsvImportError, parseCsvRecords, parsePriceCsv } from "../../../src/lib/csv";
+import {
+	CsvImportError,
+	type CsvRecord,
+	CsvTokenizer,
+	DuplicateCheck,
+	MAX_ISSUES_KEPT,
+	PriceRowValidator,
+	parseCsvRecords,
+	parsePriceCsv,
+} from "../../../src/lib/csv";
 
 const HEADER = "card_id,card_name,set_name,date,market_price,source";
 
@@ -61,6 +70,139 @@ describe("parseCsvRecords", () => {
 	});
 });
 
+/** The records of `pieces` fed one after another to one tokenizer. */
+function tokenize(pieces: readonly string[]): CsvRecord[] {
+	const tokenizer = new CsvTokenizer();
+	const out: CsvRecord[] = [];
+	for (const piece of pieces) out.push(...tokenizer.push(piece));
+	out.push(...tokenizer.end());
+	return out;
+}
+
+// Every hard case at once: a BOM, quoted commas, doubled quotes (one at a field's end), a quoted
+// CRLF, an empty quoted field, blank lines, a lone CR, and a last record with no line break.
+const TRICKY = '\uFEFFid,"a, b","say ""hi""","two\r\nlines"\r\nnext,,"",x\r\n\r\n"q""",end\rlast,"z"';
+const TRICKY_RECORDS: CsvRecord[] = [
+	{ line: 1, fields: ["id", "a, b", 'say "hi"', "two\r\nlines"] },
+	{ line: 3, fields: ["next", "", "", "x"] },
+	{ line: 5, fields: ['q"', "end"] },
+	{ line: 6, fields: ["last", "z"] },
+];
+
+describe("CsvTokenizer", () => {
+	it("reads the hard cases whole", () => {
+		expect(parseCsvRecords(TRICKY)).toEqual(TRICKY_RECORDS);
+	});
+
+	it("gives the same records for the text cut into two or three pieces at every position", () => {
+		for (let i = 0; i <= TRICKY.length; i++) {
+			expect(tokenize([TRICKY.slice(0, i), TRICKY.slice(i)]), `cut at ${i}`).toEqual(TRICKY_RECORDS);
+			for (let j = i; j <= TRICKY.length; j++)
+				expect(tokenize([TRICKY.slice(0, i), TRICKY.slice(i, j), TRICKY.slice(j)]), `cut at ${i}, ${j}`).toEqual(
+					TRICKY_RECORDS,
+				);
+		}
+	});
+
+	it("gives the same records fed one character at a time, with empty pieces between", () => {
+		expect(tokenize([...TRICKY].flatMap((ch) => ["", ch]))).toEqual(TRICKY_RECORDS);
+	});
+
+	it("reads a doubled quote split across pieces as one quote, and a closing quote as the end of the field", () => {
+		expect(tokenize(['"a"', '"b",c\n'])).toEqual([{ line: 1, fields: ['a"b', "c"] }]);
+		expect(tokenize(['"a"', ',"b"'])).toEqual([{ line: 1, fields: ["a", "b"] }]);
+	});
+
+	it("reads a CRLF split across pieces as one line break", () => {
+		expect(tokenize(["a\r", "\nb\r", "", "\nc"])).toEqual([
+			{ line: 1, fields: ["a"] },
+			{ line: 2, fields: ["b"] },
+			{ line: 3, fields: ["c"] },
+		]);
+	});
+
+	it("drops a byte-order mark only at the very start", () => {
+		expect(tokenize(["", "\uFEFFa\n", "\uFEFFb"])).toEqual([
+			{ line: 1, fields: ["a"] },
+			{ line: 2, fields: ["\uFEFFb"] },
+		]);
+	});
+
+	it("returns each record from the push that completes it", () => {
+		const tokenizer = new CsvTokenizer();
+		expect(tokenizer.push('a,"b')).toEqual([]);
+		expect(tokenizer.push('\nc"\nd')).toEqual([{ line: 1, fields: ["a", "b\nc"] }]);
+		expect(tokenizer.end()).toEqual([{ line: 3, fields: ["d"] }]);
+	});
+
+	it("throws at the end on a quote left open across pieces", () => {
+		const tokenizer = new CsvTokenizer();
+		tokenizer.push("a\nb,");
+		tokenizer.push('"open');
+		tokenizer.push("\nmore\n");
+		expect(() => tokenizer.end()).toThrow(CsvImportError);
+		expect(importError(() => tokenize(["a\nb,", '"open', "\nmore"])).issues).toEqual([
+			{ line: 2, field: "row", message: "a quoted field is never closed" },
+		]);
+	});
+});
+
+describe("PriceRowValidator / DuplicateCheck", () => {
+	it("reads the header, then returns valid rows and collects every issue", () => {
+		const validator = new PriceRowValidator("fallback");
+		expect(
+			validator.record({ line: 1, fields: ["card_id", "card_name", "set_name", "date", "market_price"] }),
+		).toBeNull();
+		expect(validator.record({ line: 2, fields: ["c", "N", "S", "2026-01-01", "2"] })).toEqual({
+			card_id: "c",
+			card_name: "N",
+			set_name: "S",
+			date: "2026-01-01",
+			market_price: 2,
+			source: "fallback",
+		});
+		expect(validator.record({ line: 3, fields: ["C!", "", "S", "2026-13-01", "0"] })).toBeNull();
+		expect(validator.issues.map((i) => `${i.line} ${i.field}`)).toEqual([
+			"3 card_id",
+			"3 card_name",
+			"3 date",
+			"3 market_price",
+		]);
+		expect([validator.rows, validator.total]).toEqual([1, 4]);
+		validator.finish();
+		expect(validator.total).toBe(4);
+		expect(() => validator.throwIfInvalid()).toThrow(CsvImportError);
+	});
+
+	it("counts issues past MAX_ISSUES_KEPT without keeping them", () => {
+		const validator = new PriceRowValidator();
+		for (let i = 0; i < MAX_ISSUES_KEPT + 2; i++) validator.report({ line: i + 2, field: "row", message: "bad" });
+		expect(validator.issues).toHaveLength(MAX_ISSUES_KEPT);
+		expect(validator.total).toBe(MAX_ISSUES_KEPT + 2);
+	});
+
+	it("drops a repeated row with the same price (counting it) and reports one with another price", () => {
+		const validator = new PriceRowValidator();
+		const duplicates = new DuplicateCheck(validator);
+		const row = { card_id: "c", card_name: "N", set_name: "S", date: "2026-01-01", market_price: 2, source: "x" };
+		expect(duplicates.keep(row, 2)).toBe(true);
+		expect(duplicates.keep({ ...row, date: "2026-01-02" }, 3)).toBe(true);
+		expect(duplicates.keep({ ...row, card_id: "d" }, 4)).toBe(true);
+		expect(duplicates.keep({ ...row, source: "y" }, 5)).toBe(false);
+		expect(duplicates.repeated).toBe(1);
+		expect(validator.total).toBe(0);
+		expect(duplicates.keep({ ...row, market_price: 3 }, 6)).toBe(false);
+		expect(validator.issues).toEqual([
+			{
+				line: 6,
+				field: "market_price",
+				message: "c on 2026-01-01 is 3 here but 2 on line 2: one price per card and day",
+			},
+		]);
+		expect(duplicates.repeated).toBe(1);
+	});
+});
+
 describe("parsePriceCsv", () => {
 	it("parses rows into typed prices", () => {
 		const rows = parsePriceCsv(
@@ -97,8 +239,17 @@ describe("parsePriceCsv", () => {
 		]);
 	});
 
-	it("accepts a price of zero", () => {
-		expect(parsePriceCsv(`${HEADER}\nc,N,S,2026-01-01,0,x`)[0]?.market_price).toBe(0);
+	it("refuses a price of zero (TCGplayer's $0.00 means no price), naming the line", () => {
+		for (const zero of ["0", "0.00", "-0"]) {
+			const error = importError(() => parsePriceCsv(`${HEADER}\nc,N,S,2026-01-01,1,x\nc,N,S,2026-01-02,${zero},x`));
+			expect(error.issues, zero).toEqual([
+				{
+					line: 3,
+					field: "market_price",
+					message: "is 0: TCGplayer shows $0.00 when it has no price; leave that day out",
+				},
+			]);
+		}
 	});
 
 	it("parses the shipped sample: 16 cards, 7,630 rows", () => {
@@ -178,7 +329,54 @@ describe("parsePriceCsv", () => {
 		expect(error.issues).toEqual([{ line: 1, field: "header", message: "the file is empty" }]);
 	});
 
-	it("returns no rows for a header with no data", () => {
-		expect(parsePriceCsv(`${HEADER}\n`)).toEqual([]);
+	it("refuses a header with no price rows", () => {
+		for (const text of [`${HEADER}\n`, HEADER, `${HEADER}\r\n\r\n\n`]) {
+			const error = importError(() => parsePriceCsv(text));
+			expect(error.issues, JSON.stringify(text)).toEqual([
+				{ line: 2, field: "row", message: "the file has a header but no price rows" },
+			]);
+		}
+	});
+
+	it("refuses a file of blank lines as empty", () => {
+		expect(importError(() => parsePriceCsv("\n\r\n\n")).issues).toEqual([
+			{ line: 1, field: "header", message: "the file is empty" },
+		]);
+	});
+
+	it("reports only the missing column when the header is bad, not every row under it", () => {
+		const error = importError(() => parsePriceCsv("card_id,card_name,date\nc,N,2026-01-01\nc,N,not-a-date"));
+		expect(error.issues.map((i) => i.field)).toEqual(["set_name", "market_price"]);
+	});
+
+	it("drops a row repeating an earlier one's card, day and price", () => {
+		const rows = parsePriceCsv(`${HEADER}\nc,N,S,2026-01-01,1.5,x\nc,N,S,2026-01-02,2,x\nc,N,S,2026-01-01,1.50,y`);
+		expect(rows.map((r) => [r.date, r.market_price, r.source])).toEqual([
+			["2026-01-01", 1.5, "x"],
+			["2026-01-02", 2, "x"],
+		]);
+	});
+
+	it("refuses two prices for one card and day, naming both lines", () => {
+		const error = importError(() =>
+			parsePriceCsv(`${HEADER}\nc,N,S,2026-01-01,1.5,x\nd,N,S,2026-01-01,3,x\nc,N,S,2026-01-01,2,x`),
+		);
+		expect(error.issues).toEqual([
+			{
+				line: 4,
+				field: "market_price",
+				message: "c on 2026-01-01 is 2 here but 1.5 on line 2: one price per card and day",
+			},
+		]);
+	});
+
+	it("keeps the first MAX_ISSUES_KEPT issues, in line order, and counts them all", () => {
+		const bad = Array.from({ length: MAX_ISSUES_KEPT + 5 }, (_, i) => `c,N,S,2026-01-01,bad${i},x`);
+		const error = importError(() => parsePriceCsv([HEADER, ...bad].join("\n")));
+		expect(error.total).toBe(MAX_ISSUES_KEPT + 5);
+		expect(error.issues).toHaveLength(MAX_ISSUES_KEPT);
+		expect(error.issues[0]?.line).toBe(2);
+		expect(error.issues.at(-1)?.line).toBe(MAX_ISSUES_KEPT + 1);
+		expect(error.message).toContain(`(and ${MAX_ISSUES_KEPT + 4} more)`);
 	});
 });

@@ -1,15 +1,11 @@
 import { parquetMetadata } from "hyparquet";
 import { describe, expect, it } from "vitest";
-import {
-	readColumns,
-	readFeatures,
-	readPrices,
-	writeColumns,
-	writeFeatures,
-	writePrices,
-} from "../../../src/lib/parquet";
+import { readColumns, readPrices, readTable, writeColumns, writePrices, writeTable } from "../../../src/lib/parquet";
+import { CARD_FEATURES } from "../../../src/model/card-features";
 import { toSeries } from "../../../src/model/card-series";
-import { buildFeatures } from "../../../src/model/features";
+import { buildTable, FEATURES, type FeatureTable, joinMarket, OPEN } from "../../../src/model/feature-table";
+import { emptyMarketTally, marketTable } from "../../../src/model/market";
+import { type RuleSpec, SEED_RULE } from "../../../src/model/rules";
 import { cardRows } from "../../helpers/model";
 
 const ROWS = [
@@ -17,14 +13,15 @@ const ROWS = [
 	...cardRows("pq-b", [1e6, 0.01]),
 ];
 
+const buffer = (bytes: Uint8Array) => bytes.slice().buffer;
+
 describe("raw prices in Parquet", () => {
 	it("round-trips every column and row exactly", async () => {
-		const bytes = writePrices(ROWS);
-		expect(await readPrices(bytes.slice().buffer)).toEqual(ROWS);
+		expect(await readPrices(buffer(writePrices(ROWS)))).toEqual(ROWS);
 	});
 
 	it("declares its column types (strings are UTF8 byte arrays, the price a double)", () => {
-		const schema = parquetMetadata(writePrices(ROWS).slice().buffer).schema;
+		const schema = parquetMetadata(buffer(writePrices(ROWS))).schema;
 		const byName = Object.fromEntries(schema.slice(1).map((s) => [s.name, s]));
 		expect(byName.market_price?.type).toBe("DOUBLE");
 		expect(byName.card_id).toMatchObject({ type: "BYTE_ARRAY", converted_type: "UTF8" });
@@ -36,24 +33,7 @@ describe("raw prices in Parquet", () => {
 	});
 
 	it("writes and reads an empty file", async () => {
-		expect(await readPrices(writePrices([]).slice().buffer)).toEqual([]);
-	});
-});
-
-describe("features in Parquet", () => {
-	it("round-trips nullable columns and one fair-value column per estimator", async () => {
-		const features = buildFeatures(
-			toSeries(ROWS),
-			[
-				{ estimator: "trailing_mean", window: 3 },
-				{ estimator: "ewm", halflife: 3 },
-			],
-			{ asOf: "2026-01-03", horizonDays: 1 },
-		);
-		const back = await readFeatures(writeFeatures(features).slice().buffer);
-		expect(back).toEqual(features);
-		expect(back.fair.ewm_h3?.[0]).toBeNull();
-		expect(back.next_price.at(-1)).toBeNull();
+		expect(await readPrices(buffer(writePrices([])))).toEqual([]);
 	});
 });
 
@@ -61,7 +41,98 @@ describe("writeColumns / readColumns", () => {
 	it("keeps row order across row groups", async () => {
 		const n = 2500;
 		const data = Array.from({ length: n }, (_, i) => i * 1.5);
-		const back = await readColumns(writeColumns([{ name: "x", type: "DOUBLE", data }]).slice().buffer);
+		const back = await readColumns(buffer(writeColumns([{ name: "x", type: "DOUBLE", data }])));
 		expect(back.x).toEqual(data);
+	});
+
+	it("reads only the columns asked for, ignoring names the file does not have", async () => {
+		const file = buffer(
+			writeColumns([
+				{ name: "a", type: "STRING", data: ["x", "y"] },
+				{ name: "b", type: "INT32", data: [1, 2] },
+				{ name: "c", type: "DOUBLE", data: [0.5, Number.NaN] },
+			]),
+		);
+		expect(await readColumns(file, ["c", "a", "missing"])).toEqual({ a: ["x", "y"], c: [0.5, Number.NaN] });
+		expect(Object.keys(await readColumns(file))).toEqual(["a", "b", "c"]);
+		expect(await readColumns(file, [])).toEqual({});
+	});
+});
+
+describe("feature tables in Parquet", () => {
+	const RULES: RuleSpec[] = [SEED_RULE, { rule: "momentum", window: 2, threshold: 0.05 }];
+	const series = toSeries([
+		...cardRows("ft-a", [10, 11, 12, 11.5, 13], { set: "Set A", name: "Card, A" }),
+		...cardRows("ft-b", [5, 4.5, 4, 4.2], { set: "Set B", start: "2026-01-02" }),
+	]);
+	const names = series.flatMap((s) => s.dates.map(() => s.name));
+	const market = emptyMarketTally();
+	const table = joinMarket(
+		buildTable(series, { asOf: "2026-01-05", horizon: { days: 2, move: 0.05 }, rules: RULES, market }),
+		marketTable(market),
+	);
+	const CROSS = FEATURES.slice(CARD_FEATURES.length);
+	const column = (t: FeatureTable, name: string) => Array.from(t.x[FEATURES.indexOf(name)] as Float32Array);
+
+	it("holds the hard values this test relies on", () => {
+		// NaN in every kind of float column: an open outcome's `later`, a first day's return, a rule
+		// with no answer yet (momentum over 2 observations on a card's first two days).
+		expect(table.date).toHaveLength(9);
+		expect(Array.from(table.outcome)).toContain(OPEN);
+		expect(Number.isNaN(table.later.at(-1) as number)).toBe(true);
+		expect(Number.isNaN(column(table, "r1")[0] as number)).toBe(true);
+		expect(Number.isNaN(table.rule_fair[1]?.[0] as number)).toBe(true);
+		expect(CROSS.some((name) => column(table, name).some((v) => !Number.isNaN(v)))).toBe(true);
+	});
+
+	it("round-trips names, card and cross features and rule columns, NaN included", async () => {
+		const file = buffer(writeTable(table, { names: true, card_name: names, cross: true, rules: RULES.length }));
+		const back = await readTable(file, { names: true, cross: true, rules: RULES.length });
+		expect(back.card_name).toEqual(names);
+		// toEqual treats NaN as equal to NaN, element by element.
+		expect(back.table).toEqual(table);
+	});
+
+	it("declares its column types", () => {
+		const file = buffer(writeTable(table, { cross: true, rules: 1 }));
+		const types = Object.fromEntries(
+			parquetMetadata(file)
+				.schema.slice(1)
+				.map((s) => [s.name, s.type]),
+		);
+		expect(types).toMatchObject({
+			price: "DOUBLE",
+			later: "DOUBLE",
+			outcome: "INT32",
+			r1: "FLOAT",
+			mkt_r1: "FLOAT",
+			rule_signal_0: "INT32",
+			rule_fair_0: "FLOAT",
+		});
+		expect(types).not.toHaveProperty("card_name");
+		expect(types).not.toHaveProperty("rule_signal_1");
+	});
+
+	it("reads only the parts asked for: cross features NaN, no names and no rules otherwise", async () => {
+		const file = buffer(writeTable(table, { names: true, card_name: names, cross: true, rules: RULES.length }));
+		const { table: back, card_name } = await readTable(file, {});
+		expect(card_name).toBeNull();
+		expect(back.card_id).toEqual(table.card_id);
+		expect(back.price).toEqual(table.price);
+		for (const name of CARD_FEATURES) expect(column(back, name), name).toEqual(column(table, name));
+		for (const name of CROSS) expect(column(back, name).every(Number.isNaN), name).toBe(true);
+		expect(back.rule_signal).toEqual([]);
+		expect(back.rule_fair).toEqual([]);
+		const oneRule = await readTable(file, { rules: 1 });
+		expect(oneRule.table.rule_signal).toEqual([table.rule_signal[0]]);
+		expect(oneRule.table.rule_fair).toEqual([table.rule_fair[0]]);
+	});
+
+	it("writes a table without names or cross features that reads back the same", async () => {
+		const file = buffer(writeTable(table, { rules: 0 }));
+		const { table: back } = await readTable(file, {});
+		expect(back.later).toEqual(table.later);
+		expect(back.outcome).toEqual(table.outcome);
+		expect(column(back, "r7")).toEqual(column(table, "r7"));
 	});
 });

@@ -3,14 +3,18 @@ import { describe, expect, it } from "vitest";
 import { getConfig } from "../../../src/config";
 import { pipelineKeys } from "../../../src/lib/artifact-keys";
 import { cardUniverse } from "../../../src/lib/card-universe";
+import { sha256Hex } from "../../../src/lib/hash";
+import { chunkMetadata, chunksOf, type ImportManifest, manifestOf, validateChunk } from "../../../src/lib/imports";
 import {
 	CsvSource,
 	cardsPerShard,
+	ImportSource,
 	LiveSource,
 	openSource,
 	SourceError,
 	shardRanges,
 } from "../../../src/lib/price-sources";
+import type { PriceRow } from "../../../src/model/card-series";
 import { cardRows } from "../../helpers/model";
 import { toCsv } from "../../helpers/pipeline";
 import { trackerOptions, useScenario } from "../../helpers/price-tracker";
@@ -94,6 +98,101 @@ describe("CsvSource (sample and file:)", () => {
 	});
 });
 
+/** Stores an import whose chunks hold `groups` (each group one chunk, in card order), as the API does. */
+async function storeImport(groups: readonly PriceRow[][]): Promise<{ manifest: ImportManifest; text: string }> {
+	const infos = [];
+	for (const rows of groups) {
+		const [chunk, more] = chunksOf(rows);
+		expect(more).toBeUndefined();
+		const { info } = await validateChunk(chunk as string);
+		await env.ARCHIVE.put(pipelineKeys.chunk(info.sha256), chunk as string, { customMetadata: chunkMetadata(info) });
+		infos.push(info);
+	}
+	const manifest = await manifestOf(infos);
+	const text = JSON.stringify(manifest);
+	await env.ARCHIVE.put(pipelineKeys.manifest(manifest.id), text);
+	return { manifest, text };
+}
+
+const NONE = { dailyRemaining: null, stopped: null };
+const cells = (rows: readonly PriceRow[]) => rows.map((r) => `${r.card_id}@${r.date}`);
+
+describe("ImportSource (file:)", () => {
+	// Four chunks: A (5 rows), B (4), C (3) and D, whose prices all come after 2026-04-05.
+	const GROUPS = [
+		[...cardRows("imp-a", [1, 2, 3], { start: "2026-04-01" }), ...cardRows("imp-b", [4, 5], { start: "2026-04-03" })],
+		cardRows("imp-c", [6, 7, 8, 9], { start: "2026-04-01" }),
+		[...cardRows("imp-d", [1, 2], { start: "2026-04-02" }), ...cardRows("imp-e", [3], { start: "2026-04-04" })],
+		cardRows("imp-f", [1, 2, 3, 4, 5], { start: "2026-04-10" }),
+	];
+
+	it("plans shards of whole chunks within the row budget, skipping chunks after the run date", async () => {
+		const { manifest, text } = await storeImport(GROUPS);
+		const [a, b, c] = manifest.chunks.map((chunk) => chunk.sha256);
+		const plan = await new ImportSource(env.ARCHIVE, manifest.id, "2026-04-05").plan(250, 8);
+		// A and B (5 + 4 rows) would pass 8: A alone, then B and C (4 + 3).
+		expect(plan).toEqual({
+			input: { key: pipelineKeys.manifest(manifest.id), sha256: await sha256Hex(text) },
+			cards: 5,
+			shards: [
+				{ index: 0, first: "imp-a", last: "imp-b", cards: 2, chunks: [a] },
+				{ index: 1, first: "imp-c", last: "imp-e", cards: 3, chunks: [b, c] },
+			],
+		});
+		// A chunk larger than the budget is a shard alone; without a budget, one shard holds them all.
+		const tight = await new ImportSource(env.ARCHIVE, manifest.id, "2026-04-05").plan(250, 4);
+		expect(tight.shards.map((s) => s.chunks)).toEqual([[a], [b], [c]]);
+		const loose = await new ImportSource(env.ARCHIVE, manifest.id, "2026-04-05").plan(250);
+		expect(loose.shards.map((s) => s.chunks)).toEqual([[a, b, c]]);
+		const later = await new ImportSource(env.ARCHIVE, manifest.id, "2026-04-10").plan(250);
+		expect(later.cards).toBe(6);
+	});
+
+	it("collects a shard's rows dated on or before the run date", async () => {
+		const { manifest } = await storeImport(GROUPS);
+		const source = new ImportSource(env.ARCHIVE, manifest.id, "2026-04-03");
+		const plan = await source.plan(250, 8);
+		const first = await source.collect(plan.shards[0] as never, NONE);
+		expect(first).toEqual({ rows: expect.any(Array), outcomes: [], dailyRemaining: null, stopped: null });
+		expect(cells(first.rows)).toEqual(["imp-a@2026-04-01", "imp-a@2026-04-02", "imp-a@2026-04-03", "imp-b@2026-04-03"]);
+		expect(first.rows[0]).toEqual(GROUPS[0]?.[0]);
+		const second = await source.collect(plan.shards[1] as never, NONE);
+		expect(cells(second.rows)).toEqual([
+			"imp-c@2026-04-01",
+			"imp-c@2026-04-02",
+			"imp-c@2026-04-03",
+			"imp-d@2026-04-02",
+			"imp-d@2026-04-03",
+		]);
+	});
+
+	it("reads only its own shard's chunks", async () => {
+		const { manifest } = await storeImport([
+			cardRows("own-a", [1, 2], { start: "2026-04-01" }),
+			cardRows("own-b", [3], { start: "2026-04-01" }),
+		]);
+		const source = new ImportSource(env.ARCHIVE, manifest.id, "2026-04-05");
+		const plan = await source.plan(250, 2);
+		expect(plan.shards).toHaveLength(2);
+		await env.ARCHIVE.delete(pipelineKeys.chunk(manifest.chunks[1]?.sha256 as string));
+		expect(cells((await source.collect(plan.shards[0] as never, NONE)).rows)).toEqual([
+			"own-a@2026-04-01",
+			"own-a@2026-04-02",
+		]);
+		await expect(source.collect(plan.shards[1] as never, NONE)).rejects.toThrow(SourceError);
+		await expect(source.collect(plan.shards[1] as never, NONE)).rejects.toThrow(/lost its chunk/);
+	});
+
+	it("refuses a missing import, or one with no prices by the run date", async () => {
+		await expect(new ImportSource(env.ARCHIVE, "0".repeat(64), "2026-04-05").plan(250)).rejects.toThrow(SourceError);
+		await expect(new ImportSource(env.ARCHIVE, "0".repeat(64), "2026-04-05").plan(250)).rejects.toThrow(/no import/);
+		const { manifest } = await storeImport(GROUPS);
+		const early = new ImportSource(env.ARCHIVE, manifest.id, "2026-03-31");
+		await expect(early.plan(250)).rejects.toThrow(SourceError);
+		await expect(early.plan(250)).rejects.toThrow(/has no prices on or before 2026-03-31/);
+	});
+});
+
 describe("LiveSource", () => {
 	it("shards the card universe and collects a shard from the API", async () => {
 		const token = "ppt_test_unit_source";
@@ -117,9 +216,8 @@ describe("openSource", () => {
 
 	it("opens the sample, an uploaded file and the live API", () => {
 		expect(openSource(env, config, "sample", "2026-01-01")).toBeInstanceOf(CsvSource);
-		expect(openSource(env, config, `file:${"a".repeat(64)}`, "2026-01-01")).toBeInstanceOf(CsvSource);
+		expect(openSource(env, config, `file:${"a".repeat(64)}`, "2026-01-01")).toBeInstanceOf(ImportSource);
 		expect(openSource(env, config, "live", "2026-01-01")).toBeInstanceOf(LiveSource);
-		expect(pipelineKeys.upload("f".repeat(64))).toBe(`imports/sha256=${"f".repeat(64)}.csv`);
 	});
 
 	it("refuses the live source without an API key, and an unknown source", () => {
