@@ -15,21 +15,21 @@ import { Config } from "../src/config";
 import { sha256Hex } from "../src/lib/hash";
 import { type CardSeries, isIsoDate, toSeries } from "../src/model/card-series";
 import { addDays } from "../src/model/dates";
-import { type ChampionModel } from "../src/model/evaluation";
+import type { ChampionModel } from "../src/model/evaluation";
 import { buildTable, FEATURES, joinMarket, rowFeatures, selectRows } from "../src/model/feature-table";
 import { outcomeAt } from "../src/model/first-passage";
-import { forecast } from "../src/model/forecaster";
-import { featureGains } from "../src/model/gbt";
+import { answerOf, fitPair, forecast } from "../src/model/forecaster";
+import { featureGains, predictGbt } from "../src/model/gbt";
 import { emptyMarketTally, marketTable } from "../src/model/market";
-import { type FoldMemo, type NightOptions, runNight, type ServingModel } from "../src/model/nightly";
-import { baselineRules, ruleId, signalOfCode } from "../src/model/rules";
+import { type FoldMemo, type NightOptions, runNight, type ServingModel, trainingRows } from "../src/model/nightly";
+import { ruleId, signalOfCode } from "../src/model/rules";
 import { type DirectionMetrics, type DirectionTally, emptyTally, metricsOf, tallyDay } from "../src/model/scoring";
 import { nightOptions } from "../src/pipeline/night-options";
 import { runCli, UsageError } from "./lib/api-client";
 import { readPriceFile } from "./lib/price-file";
 
 const USAGE =
-	"usage: npm run backtest -- --file PATH [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--horizon-days N] [--min-price P] [--every N] [--holdout-cards F] [--json OUT]";
+	"usage: npm run backtest -- --file PATH [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--horizon-days N] [--min-price P] [--every N] [--holdout-cards F] [--fixed-policy DELTA[,MOVE]] [--json OUT]";
 
 /** A deterministic share of sets held out: the first 8 hex of the set name's SHA-256 below F. */
 async function heldOutSets(sets: Iterable<string>, share: number): Promise<Set<string>> {
@@ -81,6 +81,7 @@ async function main(): Promise<number> {
 			"min-price": { type: "string", default: "0" },
 			every: { type: "string", default: "1" },
 			"holdout-cards": { type: "string", default: "0" },
+			"fixed-policy": { type: "string" },
 			json: { type: "string" },
 		},
 	});
@@ -102,6 +103,15 @@ async function main(): Promise<number> {
 	const scoreMinPrice = num("min-price", values["min-price"], 0, 1e6);
 	const every = num("every", values.every, 1, 365);
 	const holdout = num("holdout-cards", values["holdout-cards"], 0, 0.99);
+	// The learner alone, for files too short for a selection window: fitted each night on every
+	// known day, judged with a fixed policy (distance from the base rate, move floor).
+	const fixed = values["fixed-policy"]?.split(",").map(Number);
+	if (fixed && (fixed.length > 2 || fixed.some((v) => !(v >= 0 && v < 1))))
+		throw new UsageError(`--fixed-policy must be DELTA[,MOVE_FLOOR], fractions such as 0.15,0.1\n${USAGE}`);
+	const fixedPolicy = fixed
+		? { buy_delta: fixed[0] as number, sell_delta: fixed[0] as number, min_move: fixed[1] ?? 0 }
+		: null;
+	const fixedName = fixedPolicy ? `learned, fixed policy ${fixedPolicy.buy_delta}/${fixedPolicy.min_move}` : "";
 	const options: NightOptions = nightOptions(config, false);
 	const horizon = { days: config.HORIZON_DAYS, move: config.HORIZON_MOVE };
 	horizonDays = horizon.days;
@@ -149,6 +159,10 @@ async function main(): Promise<number> {
 				: { version: champion.id, rule: champion.rule }
 			: null;
 		const result = runNight(fitTable, dataFrom, night, championModel, options, folds);
+		const through = addDays(night, -horizon.days);
+		const fixedPair = fixedPolicy
+			? fitPair(fitTable, trainingRows(fitTable, through, options.minPrice), options.gbt)
+			: null;
 		if (result.promoted) champion = result.promoted;
 		else if (result.retired) champion = { kind: "rule", id: "hold", rule: { rule: "hold" } };
 		if (result.learned) lastLearned = result.learned;
@@ -171,6 +185,27 @@ async function main(): Promise<number> {
 					later: laterOf(full, night),
 				});
 			rowFeatures(table, i, x);
+			if (fixedPair && fixedPolicy) {
+				const a = answerOf(
+					predictGbt(fixedPair.direction, x),
+					fixedPair.base_up,
+					predictGbt(fixedPair.move, x),
+					price,
+					{
+						policy: fixedPolicy,
+						min_price: options.minPrice,
+						move_size: horizon.move,
+						horizon_days: horizon.days,
+					},
+				);
+				tallyDay(tally(fixedName), {
+					signal: a.signal,
+					outcome,
+					q_up: a.q_up,
+					fair: a.fair,
+					later: laterOf(full, night),
+				});
+			}
 			if (result.learned) {
 				const a = forecast(result.learned, x, price);
 				tallyDay(tally("learned (every night it fits)"), {
@@ -219,7 +254,8 @@ async function main(): Promise<number> {
 
 	const metrics = [...tallies.entries()].map(([name, t]) => ({ name, metrics: metricsOf(t) }));
 	metrics.sort((a, b) => {
-		const order = (n: string) => (n.startsWith("served") ? 0 : n.startsWith("learned") ? 1 : 2);
+		const order = (n: string) =>
+			n.startsWith("served") ? 0 : n.startsWith("learned (") ? 1 : n.startsWith("learned") ? 2 : 3;
 		return order(a.name) - order(b.name) || (b.metrics.pooled_edge ?? -9) - (a.metrics.pooled_edge ?? -9);
 	});
 	console.log(

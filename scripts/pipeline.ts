@@ -14,10 +14,10 @@
  * failed, else 0.
  */
 import { parseArgs } from "node:util";
-import { addDays, daysBetween } from "../src/model/dates";
 import { isIsoDate } from "../src/model/card-series";
+import { addDays, daysBetween } from "../src/model/dates";
 import { Api, localPort, remoteTarget, runCli, type Target, UsageError, withLocalWorker } from "./lib/api-client";
-import { importFile } from "./lib/import-file";
+import { importFile, scanFile } from "./lib/import-file";
 import {
 	ensureSample,
 	exitCode,
@@ -79,11 +79,13 @@ async function run(): Promise<number> {
 	const source = values.source;
 	if (source !== "sample" && source !== "live" && !source.startsWith("file:"))
 		throw new UsageError(`--source must be live, sample or file:PATH.csv, got "${source}"\n${USAGE}`);
+	// A file is validated in full before any Worker is reached: a bad file imports nothing.
+	const scanned = source.startsWith("file:") ? await scanFile(source.slice(5)) : null;
 	const go = async (target: Target) => {
 		const api = new Api(target);
 		console.log(`Pipeline on ${target.label}`);
 		let runSource = source;
-		if (source.startsWith("file:")) runSource = await importFile(api, source.slice(5));
+		if (scanned) runSource = await importFile(api, scanned.path, console.log, scanned);
 		if (source === "sample" && (await ensureSample(api)) === "uploaded") console.log("  uploaded the shipped sample");
 		if (!nights) {
 			const { id, reused } = await startRun(api, {

@@ -7,11 +7,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { addDays } from "../src/model/dates";
 import { Api, describeProblem, localPort, type UsageError } from "./lib/api-client";
 import { ensureDevKey } from "./lib/dev-key";
 import { bin, ROOT, run } from "./lib/local";
 import { openLocalKv } from "./lib/local-platform";
-import { addDays } from "../src/model/dates";
 import {
 	ensureSample,
 	followRun,

@@ -9,17 +9,22 @@
 import { GCProfiler, getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { Config } from "../../src/config";
-import { insertRun } from "../../src/db/runs";
+import { insertRun, liveKey } from "../../src/db/runs";
 import type { SourcePlan } from "../../src/lib/price-sources";
-import { candidateGrid, estimatorsOf, evaluationWindows } from "../../src/model/candidates";
+import { walkForward } from "../../src/model/walk-forward";
 import { CODE_VERSION } from "../../src/pipeline/code-version";
+import { HOLD } from "../../src/pipeline/model-ref";
+import { nightOptions } from "../../src/pipeline/night-options";
 import type { PipelineParams } from "../../src/pipeline/params";
 import { STEP, shardStep } from "../../src/pipeline/step-names";
+import { type AssembleOutput, assembleTraining } from "../../src/pipeline/steps/assemble";
 import { type CollectionSummary, collectShard } from "../../src/pipeline/steps/collect";
-import { evaluateCandidates } from "../../src/pipeline/steps/evaluate";
-import { buildFeatureShard, type FeaturesInput } from "../../src/pipeline/steps/features";
-import { finalizeModel, prepareModel, publishShard } from "../../src/pipeline/steps/publish";
-import { type TrainInput, trainShard } from "../../src/pipeline/steps/train";
+import { evaluateRun } from "../../src/pipeline/steps/evaluate";
+import { buildFeatureShard, type FeaturesInput, type FeaturesOutput } from "../../src/pipeline/steps/features";
+import { finalizeRun } from "../../src/pipeline/steps/finalize";
+import { fitFinalStep, fitFoldStep } from "../../src/pipeline/steps/fit";
+import { publishShard } from "../../src/pipeline/steps/publish";
+import { validateRun } from "../../src/pipeline/steps/validate";
 import type { ObjectRef } from "../../src/pipeline/storage";
 import { inputHash } from "../../src/pipeline/tracking";
 import { MemoryBucket, SqliteD1 } from "./node-stores";
@@ -72,7 +77,7 @@ export type NodeRun = {
 	runId: string;
 	plan: SourcePlan;
 	steps: readonly StepView[];
-	/** An object of the Worker's R2 (for the all-shard steps' inputs: tallies and summaries). */
+	/** An object of the Worker's R2 (the all-shard steps' inputs: every shard's summary and sample). */
 	fetchObject: (key: string) => Promise<Uint8Array>;
 };
 
@@ -83,9 +88,10 @@ const outputsOf = <T>(steps: readonly StepView[], name: string): T => {
 };
 
 /**
- * Measures collect, features, train and publish on the run's largest shard, and evaluate,
- * prepare model and finalize model over every shard, in Node. The figures are keyed by the
- * Worker's step names, so they sit beside the run's rows in the table.
+ * Measures every kind of step in Node: collect, features and publish on the run's largest shard;
+ * assemble over every shard (their summaries and samples copied from the Worker's R2); the
+ * largest fold's fit, the final fit, evaluate, validate and finalize. The figures are keyed by
+ * the Worker's step names, so they sit beside the run's rows in the table.
  */
 export async function measureInNode(run: NodeRun): Promise<NodeMeasurement[]> {
 	const { config, params, runId, plan, steps } = run;
@@ -95,90 +101,161 @@ export async function measureInNode(run: NodeRun): Promise<NodeMeasurement[]> {
 		...params,
 		code_version: CODE_VERSION,
 		created_at: new Date().toISOString(),
+		live_key: liveKey({ ...params, code_version: CODE_VERSION }, runId),
 	}).run();
+	await db.asD1().prepare("UPDATE pipeline_runs SET status = 'running' WHERE id = ?").bind(runId).run();
 	const bucket = new MemoryBucket();
 	const env = { DB: db.asD1(), ARCHIVE: bucket.asR2() };
 	const rowsOf = (i: number) => outputsOf<{ rows: number }>(steps, shardStep(STEP.collect, i)).rows;
 	const shard = plan.shards.reduce((best, s) => (rowsOf(s.index) > rowsOf(best.index) ? s : best));
 	const k = shard.index;
 	const out: NodeMeasurement[] = [];
+	// An import's chunks are read by collect: copy the largest shard's from the Worker.
+	for (const sha of shard.chunks ?? []) {
+		const key = `imports/chunks/${sha}.csv`;
+		await bucket.put(key, await run.fetchObject(key));
+	}
+	if (params.source === "sample")
+		await bucket.put("samples/card_prices.csv", await run.fetchObject("samples/card_prices.csv"));
+	if (params.source.startsWith("file:")) {
+		const key = `imports/${params.source.slice(5)}/manifest.json`;
+		await bucket.put(key, await run.fetchObject(key));
+	}
 
 	const collected = await measure(shardStep(STEP.collect, k), () =>
 		collectShard(env, config, runId, params, shard, { dailyRemaining: null, stopped: null }),
 	);
 	out.push(collected.m);
 
-	// The same inputs run-pipeline.ts gives the steps (a fresh state has no champion).
+	// The same inputs run-pipeline.ts gives the steps, from the run's own outputs.
 	const summary = outputsOf<CollectionSummary>(steps, STEP.checkCollection);
-	const candidates = candidateGrid(config, []);
-	const windows = evaluationWindows(
-		summary.data_as_of,
-		config.BACKTEST_SELECTION_DAYS,
-		config.BACKTEST_VALIDATION_DAYS,
-	);
+	const ran = outputsOf<FeaturesOutput>(steps, shardStep(STEP.features, k));
 	const featuresInput: FeaturesInput = {
 		shard: k,
 		raw: collected.result.raw,
 		as_of: summary.data_as_of,
-		estimators: estimatorsOf(candidates),
-		horizon_days: config.HORIZON_DAYS,
+		horizon: { days: config.HORIZON_DAYS, move: config.HORIZON_MOVE },
+		min_price: config.SIGNAL_MIN_PRICE,
+		sample_rate: ran.sample_rate,
 		drift: { recent_days: config.DRIFT_RECENT_DAYS, reference_days: config.DRIFT_REFERENCE_DAYS },
 	};
 	const features = await measure(shardStep(STEP.features, k), async () =>
 		buildFeatureShard(bucket.asR2(), featuresInput, await inputHash(STEP.features, featuresInput)),
 	);
 	out.push(features.m);
-	const trainInput: TrainInput = {
-		shard: k,
-		features: features.result.features,
-		candidates,
-		windows,
-		move: config.HORIZON_MOVE,
-	};
-	out.push(
-		(
-			await measure(shardStep(STEP.train, k), async () =>
-				trainShard(bucket.asR2(), trainInput, await inputHash(STEP.train, trainInput)),
-			)
-		).m,
-	);
 
-	// The all-shard steps read every shard's tally and summary: copied from the Worker's R2.
-	const refs = (base: string, field: string) =>
-		plan.shards.flatMap((shard) => {
-			const s = steps.find((x) => x.name === shardStep(base, shard.index));
-			return s?.status === "complete" ? [(s.outputs as Record<string, ObjectRef>)[field] as ObjectRef] : [];
-		});
-	const tallies = refs(STEP.train, "tally");
-	const stats = refs(STEP.features, "stats");
-	for (const ref of [...tallies, ...stats])
-		await bucket.put(ref.key, await run.fetchObject(ref.key), { customMetadata: { sha256: ref.sha256 } });
-	const evaluateInput = {
-		tallies,
-		stats,
-		candidates,
-		windows,
-		signal_rate_floor: config.SIGNAL_RATE_FLOOR,
-		drift_thresholds: { psi: config.DRIFT_PSI_THRESHOLD, ks: config.DRIFT_KS_THRESHOLD },
+	// Assemble reads every shard's summary and sample: copied from the Worker's R2.
+	const all = plan.shards.flatMap((s) => {
+		const step = steps.find((x) => x.name === shardStep(STEP.features, s.index));
+		return step?.status === "complete" ? [step.outputs as FeaturesOutput] : [];
+	});
+	for (const f of all)
+		for (const ref of [f.stats, f.sample] as ObjectRef[])
+			await bucket.put(ref.key, await run.fetchObject(ref.key), { customMetadata: { sha256: ref.sha256 } });
+	const assembleInput = {
+		stats: all.map((f) => f.stats),
+		samples: all.map((f) => f.sample),
+		sample_rate: featuresInput.sample_rate,
+		max_rows: config.TRAIN_MAX_ROWS,
 	};
-	const evaluated = await measure(STEP.evaluate, async () =>
-		evaluateCandidates(bucket.asR2(), evaluateInput, await inputHash(STEP.evaluate, evaluateInput)),
+	const assembled = await measure(STEP.assemble, async () =>
+		assembleTraining(bucket.asR2(), assembleInput, await inputHash(STEP.assemble, assembleInput)),
 	);
-	out.push(evaluated.m);
-	const best = evaluated.result.best;
-	if (!best) return out;
+	out.push(assembled.m);
+	const table: AssembleOutput = assembled.result;
 
-	const model = { spec: best.spec, stats, source: params.source };
-	const prepared = await measure(STEP.prepareModel, () => prepareModel(env, runId, model));
-	out.push(prepared.m);
-	const version = prepared.result.version;
+	const options = nightOptions(config, params.force);
+	const windows = walkForward(summary.data_from, summary.data_as_of, options.windows);
+	const folds: (ObjectRef | null)[] = [];
+	let final: ObjectRef | null = null;
+	if (windows) {
+		// The last fold has the most training rows: it is the largest fit.
+		const last = windows.folds.length - 1;
+		for (const [index, fold] of windows.folds.entries()) {
+			const input = { table: table.table, index, fold, min_price: options.minPrice, gbt: options.gbt };
+			if (index === last) {
+				const fit = await measure(shardStep(STEP.fit, index), () => fitFoldStep(bucket.asR2(), input, `fold-${index}`));
+				out.push(fit.m);
+				folds.push(fit.result.predictions);
+			} else folds.push((await fitFoldStep(bucket.asR2(), input, `fold-${index}`)).predictions);
+		}
+		const finalFit = await measure(STEP.fitFinal, () =>
+			fitFinalStep(
+				bucket.asR2(),
+				{ table: table.table, train_through: windows.train_through, min_price: options.minPrice, gbt: options.gbt },
+				"final",
+			),
+		);
+		out.push(finalFit.m);
+		final = finalFit.result.final;
+	}
+	let serving = HOLD;
+	let passed = false;
+	let promote = true;
+	if (windows) {
+		const { rules: _rules, gbt: _gbt, windows: _windows, ...limits } = options;
+		const evaluated = await measure(STEP.evaluate, () =>
+			evaluateRun(
+				bucket.asR2(),
+				{
+					table: table.table,
+					folds,
+					final,
+					windows,
+					champion: null,
+					options: limits,
+					drift: { ...table.returns, psi: config.DRIFT_PSI_THRESHOLD, ks: config.DRIFT_KS_THRESHOLD },
+				},
+				"evaluate",
+			),
+		);
+		out.push(evaluated.m);
+		const validated = await measure(STEP.validate, () =>
+			validateRun(env, runId, {
+				evaluate: evaluated.result,
+				start: { champion: null, serving_as_of: null },
+				older: false,
+				source: params.source,
+				data: { from: summary.data_from, as_of: summary.data_as_of },
+			}),
+		);
+		out.push(validated.m);
+		serving = validated.result.serving;
+		passed = validated.result.passed;
+		promote = validated.result.promote;
+	}
 	out.push(
 		(
 			await measure(shardStep(STEP.publish, k), () =>
-				publishShard(env, { version, spec: best.spec, raw: collected.result.raw }),
+				publishShard(env, {
+					shard: k,
+					features: features.result.features,
+					market: table.market,
+					model: serving,
+					run_id: runId,
+					run_date: params.run_date,
+					as_of: summary.data_as_of,
+					horizon: featuresInput.horizon,
+					min_price: config.SIGNAL_MIN_PRICE,
+				}),
 			)
 		).m,
 	);
-	out.push((await measure(STEP.finalizeModel, () => finalizeModel(env, runId, { ...model, version }))).m);
+	out.push(
+		(
+			await measure(STEP.finalize, () =>
+				finalizeRun(env.DB, runId, {
+					run_date: params.run_date,
+					data_as_of: summary.data_as_of,
+					serving_version: serving.version,
+					passed,
+					promote,
+					expected: null,
+					older: false,
+					reason: null,
+				}),
+			)
+		).m,
+	);
 	return out;
 }

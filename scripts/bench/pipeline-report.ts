@@ -70,15 +70,18 @@ function flow(step: StepView, byName: Map<string, StepView>): { in: number | nul
 			return { in: sum("collect", "rows"), out: null };
 		case "features":
 			return { in: from("collect", "rows"), out: num(step.outputs, "rows") };
-		case "train":
-			return { in: from("features", "rows"), out: null };
+		case "assemble":
+			return { in: sum("features", "sampled"), out: num(step.outputs, "rows") };
+		case "fit":
+			return { in: num(byName.get("assemble")?.outputs, "rows"), out: num(step.outputs, "judged") };
+		case "fit final":
+			return { in: num(byName.get("assemble")?.outputs, "rows"), out: num(step.outputs, "rows") };
 		case "evaluate":
-			return { in: sum("features", "rows"), out: null };
-		case "prepare model":
-		case "finalize model":
-			return { in: num(byName.get("prepare model")?.outputs, "cards"), out: null };
+			return { in: num(byName.get("assemble")?.outputs, "rows"), out: null };
 		case "publish":
-			return { in: from("collect", "rows"), out: num(step.outputs, "cards") };
+			return { in: from("features", "rows"), out: num(step.outputs, "cards") };
+		case "finalize":
+			return { in: sum("publish", "cards"), out: null };
 		default:
 			return { in: null, out: null };
 	}

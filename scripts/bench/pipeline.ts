@@ -9,6 +9,7 @@ import type { SourcePlan } from "../../src/lib/price-sources";
 import { PipelineParams } from "../../src/pipeline/params";
 import { STEP } from "../../src/pipeline/step-names";
 import { Api, describeProblem } from "../lib/api-client";
+import { importFile } from "../lib/import-file";
 import { ROOT } from "../lib/local";
 import { applyMigrations, startLocalWorker } from "../lib/local-worker";
 import { type RunView, startRun } from "../lib/pipeline-client";
@@ -27,17 +28,18 @@ import { writeBenchResults } from "./results";
 type RunDetail = RunView & { created_at: string; ended_at: string | null; steps: StepView[] };
 
 const USAGE =
-	"usage: npm run bench -- pipeline [--cards N] [--days N] [--seed N] [--date YYYY-MM-DD] [--shard-cards N] [--skip-node] [--timeout-minutes N] [--out FILE]";
+	"usage: npm run bench -- pipeline [--file PATH.csv[.gz] | --cards N --days N --seed N] [--date YYYY-MM-DD] [--shard-cards N] [--skip-node] [--timeout-minutes N] [--out FILE]";
 
 function options(args: string[]) {
 	const { values } = parseArgs({
 		args,
 		options: {
+			file: { type: "string" },
 			cards: { type: "string", default: "20000" },
 			days: { type: "string", default: "180" },
 			seed: { type: "string", default: "1" },
 			// A fixed date, so the same command generates the same prices on any day.
-			date: { type: "string", default: "2026-10-31" },
+			date: { type: "string" },
 			"shard-cards": { type: "string" },
 			"skip-node": { type: "boolean", default: false },
 			"timeout-minutes": { type: "string", default: "30" },
@@ -50,10 +52,14 @@ function options(args: string[]) {
 			throw new Error(`--${name} must be a whole number from ${min} to ${max}\n${USAGE}`);
 		return n;
 	};
-	const source = `synthetic:${int("cards", values.cards, 1, 1_000_000)}x${int("days", values.days, 2, 3650)}:${int("seed", values.seed, 0, 999_999_999)}`;
+	const source = values.file
+		? null
+		: `synthetic:${int("cards", values.cards, 1, 1_000_000)}x${int("days", values.days, 2, 3650)}:${int("seed", values.seed, 0, 999_999_999)}`;
 	return {
 		source,
-		date: values.date,
+		file: values.file ?? null,
+		// Synthetic prices end on a fixed date, so the same command generates the same prices on any day.
+		date: values.date ?? (values.file ? null : "2026-10-31"),
 		shardCards: values["shard-cards"] === undefined ? null : int("shard-cards", values["shard-cards"], 1, 100_000),
 		node: !values["skip-node"],
 		timeoutMs: int("timeout-minutes", values["timeout-minutes"], 1, 24 * 60) * 60_000,
@@ -77,7 +83,7 @@ async function follow(api: Api, id: string, deadline: number): Promise<RunDetail
 /** Runs the pipeline benchmark; returns the exit status. */
 export async function benchPipeline(args: string[]): Promise<number> {
 	const opts = options(args);
-	const vars: Record<string, string> = { PIPELINE_SYNTHETIC: "true" };
+	const vars: Record<string, string> = opts.file ? {} : { PIPELINE_SYNTHETIC: "true" };
 	if (opts.shardCards !== null) vars.PIPELINE_SHARD_CARDS = String(opts.shardCards);
 	const config = Config.parse({
 		...(unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml")).workerOptions.bindings ?? {}),
@@ -97,7 +103,9 @@ export async function benchPipeline(args: string[]): Promise<number> {
 			console.log(`  … ${logs.length} steps done, last: ${line.step}`);
 		}
 	};
-	console.log(`starting the Worker (workerd via Miniflare, 127.0.0.1, fresh state, PIPELINE_SYNTHETIC=true)…`);
+	console.log(
+		`starting the Worker (workerd via Miniflare, 127.0.0.1, fresh state${opts.file ? "" : ", PIPELINE_SYNTHETIC=true"})…`,
+	);
 	const worker = await startLocalWorker({ vars, onLog });
 	try {
 		const DB = (await worker.mf.getD1Database("DB")) as unknown as D1Database;
@@ -114,24 +122,31 @@ export async function benchPipeline(args: string[]): Promise<number> {
 		);
 		const api = new Api({ base: worker.url.origin, key, label: "bench" });
 
-		console.log(
-			`running the pipeline on ${opts.source} as of ${opts.date}, ${config.PIPELINE_SHARD_CARDS} cards per shard…`,
-		);
+		let source = opts.source as string;
+		let date = opts.date as string;
+		if (opts.file) {
+			const imported = Date.now();
+			source = await importFile(api, opts.file);
+			const info = await api.request<{ date_to: string }>("GET", `/v1/admin/imports/${source.slice(5)}`);
+			date = opts.date ?? info.body.date_to;
+			console.log(`imported in ${((Date.now() - imported) / 1000).toFixed(1)} s`);
+		}
+		console.log(`running the pipeline on ${source} as of ${date}…`);
 		const started = Date.now();
-		const { id } = await startRun(api, { source: opts.source, date: opts.date, force: true, trigger: "cli" });
+		const { id } = await startRun(api, { source, date, force: true, trigger: "cli" });
 		const ended = await follow(api, id, started + opts.timeoutMs);
 		const seconds = ((Date.now() - started) / 1000).toFixed(1);
 		console.log(`run ${id}: ${ended.status}${ended.reason ? ` (${ended.reason})` : ""} in ${seconds} s`);
 
-		// The model as serving sees it: its source must say synthetic, like every card id.
-		const models = await api.request<{
-			models: { version: string; source: string; card_count: number; row_count: number }[];
-		}>("GET", "/v1/models");
+		// The learned model the run fitted, and what it published with.
+		const models = await api.request<{ models: { version: string; source: string; row_count: number }[] }>(
+			"GET",
+			"/v1/models",
+		);
 		const model = models.body.models?.find((m) => m.version === ended.model_version) ?? null;
 		if (model)
-			console.log(
-				`model ${model.version}: source ${model.source}, ${model.card_count} cards, ${model.row_count} prices`,
-			);
+			console.log(`learned model ${model.version}: source ${model.source}, fitted on ${model.row_count} card-days`);
+		console.log(`published with ${ended.serving_version}`);
 
 		let node: NodeMeasurement[] = [];
 		const plan = ended.steps.find((s) => s.name === STEP.plan)?.outputs as SourcePlan | undefined;
@@ -142,7 +157,7 @@ export async function benchPipeline(args: string[]): Promise<number> {
 			const { measureInNode } = await import("./pipeline-node");
 			node = await measureInNode({
 				config,
-				params: PipelineParams.parse({ source: opts.source, run_date: opts.date, trigger: "cli", force: true }),
+				params: PipelineParams.parse({ source, run_date: date, trigger: "cli", force: true }),
 				runId: id,
 				plan,
 				steps: ended.steps,
@@ -172,8 +187,9 @@ export async function benchPipeline(args: string[]): Promise<number> {
 			},
 		]);
 		const report = {
-			source: opts.source,
-			run_date: opts.date,
+			source,
+			file: opts.file,
+			run_date: date,
 			shard_cards: config.PIPELINE_SHARD_CARDS,
 			run: { id, status: ended.status, reason: ended.reason, model_version: ended.model_version },
 			model,

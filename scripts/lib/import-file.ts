@@ -15,8 +15,8 @@ import { fileSize, type ReadProgress, records } from "./price-file";
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** What the first pass found; `rows` holds every row, sorted, when the file was not in card order. */
-type Scan = { rows: number; cards: number; size: number; sorted: PriceRow[] | null };
+/** What the first pass found; `sorted` holds every row, sorted, when the file was not in card order. */
+export type Scan = { path: string; rows: number; cards: number; size: number; sorted: PriceRow[] | null };
 
 function refuse(path: string, validator: PriceRowValidator): never {
 	const lines = validator.issues.slice(0, 50).map((i) => `  line ${i.line}, field ${i.field}: ${i.message}`);
@@ -31,7 +31,7 @@ function refuse(path: string, validator: PriceRowValidator): never {
  * it streams (a repeat is the previous row); any other order is read into memory, checked
  * there and sorted.
  */
-async function scan(path: string, log: (line: string) => void): Promise<Scan> {
+export async function scanFile(path: string, log: (line: string) => void = console.log): Promise<Scan> {
 	const validator = new PriceRowValidator("file");
 	let previous: { row: PriceRow; line: number } | null = null;
 	let inOrder = true;
@@ -57,7 +57,7 @@ async function scan(path: string, log: (line: string) => void): Promise<Scan> {
 	}
 	validator.finish();
 	if (validator.total > 0) refuse(path, validator);
-	if (inOrder) return { rows, cards, size: await fileSize(path), sorted: null };
+	if (inOrder) return { path, rows, cards, size: await fileSize(path), sorted: null };
 	const check = new DuplicateCheck(validator);
 	const all: PriceRow[] = [];
 	const again = new PriceRowValidator("file");
@@ -67,7 +67,13 @@ async function scan(path: string, log: (line: string) => void): Promise<Scan> {
 	}
 	if (validator.total > 0) refuse(path, validator);
 	all.sort(byCardAndDate);
-	return { rows: all.length, cards: new Set(all.map((r) => r.card_id)).size, size: await fileSize(path), sorted: all };
+	return {
+		path,
+		rows: all.length,
+		cards: new Set(all.map((r) => r.card_id)).size,
+		size: await fileSize(path),
+		sorted: all,
+	};
 }
 
 /** Passes 2 and 3: the canonical chunks, one at a time. */
@@ -102,9 +108,17 @@ async function* chunks(path: string, sorted: PriceRow[] | null): AsyncGenerator<
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-/** Imports a file through the API; returns the run source naming it (`file:<id>`). */
-export async function importFile(api: Api, path: string, log: (line: string) => void = console.log): Promise<string> {
-	const found = await scan(path, log);
+/**
+ * Imports a file through the API; returns the run source naming it (`file:<id>`). `found` is
+ * the file's scan (scanFile), when the caller validated it before reaching for a Worker.
+ */
+export async function importFile(
+	api: Api,
+	path: string,
+	log: (line: string) => void = console.log,
+	scanned?: Scan,
+): Promise<string> {
+	const found = scanned ?? (await scanFile(path, log));
 	log(
 		`${path}: ${found.rows} prices, ${found.cards} cards, ${mb(found.size)}, valid${found.sorted ? " (sorted in memory)" : ""}.`,
 	);

@@ -48,7 +48,7 @@ describe("npm run pipeline: input checked before anything is imported", () => {
 		expect(stderr).toContain('line 3, field date: "2026-05-32" is not a YYYY-MM-DD date');
 		expect(stderr).toContain('line 4, field card_id: "CLI B" is not a card id');
 		expect(stderr).toContain("line 4, field set_name: is empty");
-		expect(stderr).toContain('line 4, field market_price: "-3" is not a non-negative number');
+		expect(stderr).toContain('line 4, field market_price: "-3" is not a positive number');
 		// It stopped before looking for a Worker.
 		expect(stdout).not.toContain("starting one");
 	});
