@@ -6,7 +6,7 @@
  * same chunks and the same import id, however the file was ordered or formatted.
  */
 import type { PriceRow } from "../model/card-series";
-import { CsvImportError, type CsvIssue, DuplicateCheck, parseCsvRecords, PriceRowValidator } from "./csv";
+import { CsvImportError, type CsvIssue, DuplicateCheck, PriceRowValidator, parseCsvRecords } from "./csv";
 import { sha256Hex } from "./hash";
 
 /** The header of a canonical chunk. */

@@ -4,8 +4,8 @@
  */
 import { parquetMetadata, parquetRead } from "hyparquet";
 import { type BasicType, parquetWriteBuffer } from "hyparquet-writer";
-import type { PriceRow } from "../model/card-series";
 import { CARD_FEATURES } from "../model/card-features";
+import type { PriceRow } from "../model/card-series";
 import { allocateTable, FEATURES, type FeatureTable } from "../model/feature-table";
 
 /** One column to write: its name, declared type, values and whether nulls are allowed. */

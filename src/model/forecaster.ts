@@ -7,8 +7,8 @@
  * rate q_up must be, how likely a move must be) is chosen on the selection window. Pure.
  */
 import { type Calibration, calibrate, fitCalibration, IDENTITY } from "./calibration";
-import { FEATURES, type FeatureTable } from "./feature-table";
 import type { Signal } from "./fair-value";
+import { FEATURES, type FeatureTable } from "./feature-table";
 import { fitGbt, GBT_DEFAULTS, type Gbt, type GbtParams, predictGbt, scoreGbt } from "./gbt";
 
 /** When the learned model says BUY or SELL. */

@@ -16,7 +16,7 @@ import {
 	type Predictions,
 	predictPair,
 } from "./forecaster";
-import { gate, type GateVerdict } from "./gate";
+import { type GateVerdict, gate } from "./gate";
 import type { GbtParams } from "./gbt";
 import type { PolicyLimits } from "./policy";
 import { type RuleSpec, ruleId } from "./rules";

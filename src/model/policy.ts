@@ -6,8 +6,8 @@
  * `minDecided` decided signals with an edge of at least 0, and a signal rate of at least the
  * floor. Pure.
  */
-import { answerOf, type Policy } from "./forecaster";
 import type { Outcome } from "./first-passage";
+import { answerOf, type Policy } from "./forecaster";
 import { type DirectionMetrics, emptyTally, metricsOf, tallyDay } from "./scoring";
 
 /** The grid searched. */

@@ -2,9 +2,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ChunkResult, ImportInfo, SampleInfo } from "../../src/api/schemas/imports";
 import { pipelineKeys } from "../../src/lib/artifact-keys";
+import { parsePriceCsv } from "../../src/lib/csv";
 import { sha256Hex } from "../../src/lib/hash";
 import { CANONICAL_HEADER, chunksOf } from "../../src/lib/imports";
-import { parsePriceCsv } from "../../src/lib/csv";
 import { api, expectProblem, postJson, readJson } from "../helpers/api";
 import { issueKey } from "../helpers/keys";
 

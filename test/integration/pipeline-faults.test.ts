@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { introspectWorkflow } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { StartRunResponse } from "../../src/api/schemas/runs";
 import { getRun, insertRun, liveKey } from "../../src/db/runs";

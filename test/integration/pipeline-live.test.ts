@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
-import { getServingState } from "../../src/db/serving";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { RunDetail } from "../../src/api/schemas/runs";
 import { getRun } from "../../src/db/runs";
+import { getServingState } from "../../src/db/serving";
 import { listSteps } from "../../src/db/steps";
 import { STEP, shardStep } from "../../src/pipeline/step-names";
 import { api, readJson } from "../helpers/api";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
-import { getConfig } from "../../src/config";
 import { describe, expect, it } from "vitest";
+import { getConfig } from "../../src/config";
 import { api, expectProblem, postJson } from "../helpers/api";
 import { issueKey } from "../helpers/keys";
 

@@ -1,9 +1,9 @@
+import type { z } from "@hono/zod-openapi";
 import { createRoute } from "@hono/zod-openapi";
 import { listAliases, listModelVersions } from "../../db/models";
 import { createApp } from "../app";
 import { decodeCursor, encodeCursor } from "../cursor";
 import { problemResponses } from "../schemas/common";
-import type { z } from "@hono/zod-openapi";
 import { type ModelFigures, ModelList, ModelsQuery } from "../schemas/models";
 
 /** Model versions and which one serves. */

@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { getArtifacts, getMetrics, getOutcomes, getParams } from "../../db/run-records";
 import { getRun, listRuns } from "../../db/runs";
-import { failIfDead } from "../../pipeline/liveness";
 import { listSteps } from "../../db/steps";
 import { ApiError } from "../../errors";
+import { failIfDead } from "../../pipeline/liveness";
 import { createApp } from "../app";
 import { decodeCursor, encodeCursor } from "../cursor";
 import { problemResponses } from "../schemas/common";

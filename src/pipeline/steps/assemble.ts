@@ -10,7 +10,7 @@ import { concatTables, type FeatureTable, joinMarket, selectRows } from "../../m
 import { emptyMarketTally, marketTable, mergeMarketTally } from "../../model/market";
 import { baselineRules } from "../../model/rules";
 import { getBytes, getJson, type ObjectRef, putObject } from "../storage";
-import { sampled, type ShardStats } from "./features";
+import { type ShardStats, sampled } from "./features";
 
 /** Everything the assemble step depends on. */
 export type AssembleInput = { stats: ObjectRef[]; samples: ObjectRef[]; sample_rate: number; max_rows: number };
