@@ -133,27 +133,3 @@ export async function latestDrift(
 		.first<{ run_id: string; run_date: string; psi: number | null; ks: number | null; flagged: number | null }>();
 	return row ? { ...row, flagged: row.flagged === 1 } : null;
 }
-
-/** The chosen candidate's validation-window headline figures of each run, by run id. */
-export async function chosenValidation(
-	db: D1Database,
-	runIds: readonly string[],
-): Promise<Map<string, Record<"mape" | "coverage" | "score" | "signal_rate", number | null>>> {
-	const out = new Map<string, Record<"mape" | "coverage" | "score" | "signal_rate", number | null>>();
-	if (runIds.length === 0) return out;
-	const marks = runIds.map((_, i) => `?${i + 1}`).join(", ");
-	const { results } = await db
-		.prepare(
-			`SELECT run_id, name, value FROM run_metrics
-			 WHERE subject = 'chosen' AND window_name = 'validation' AND name IN ('mape', 'coverage', 'score', 'signal_rate')
-			   AND run_id IN (${marks})`,
-		)
-		.bind(...runIds)
-		.all<{ run_id: string; name: "mape" | "coverage" | "score" | "signal_rate"; value: number | null }>();
-	for (const r of results) {
-		const entry = out.get(r.run_id) ?? { mape: null, coverage: null, score: null, signal_rate: null };
-		entry[r.name] = r.value;
-		out.set(r.run_id, entry);
-	}
-	return out;
-}

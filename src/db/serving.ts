@@ -2,7 +2,7 @@
  * D1 queries on what serving shows: `serving_cards` (one row per card, the newest answer any
  * run published for it) and `serving_state` (the newest run that published).
  */
-import type { Signal } from "../model/fair-value";
+import type { Signal } from "../model/signal";
 import { insertRows } from "./batch";
 
 /** A card as served. */

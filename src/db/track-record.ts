@@ -3,8 +3,9 @@
  * (never recomputed by a later model), with its first-passage outcome filled in once the
  * prices show it, and the per-side summary of a selection of records.
  */
-import type { Signal } from "../model/fair-value";
+
 import type { Outcome } from "../model/first-passage";
+import type { Signal } from "../model/signal";
 import { insertRows } from "./batch";
 
 /** One published answer. */

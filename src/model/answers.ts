@@ -4,9 +4,10 @@
  * where the model has them, and a one-letter code saying why a HOLD is a HOLD, so a stored
  * history can say so later. Pure.
  */
-import type { Signal } from "./fair-value";
+
 import { type Forecaster, forecast } from "./forecaster";
 import { type RuleSpec, ruleSeries } from "./rules";
+import type { Signal } from "./signal";
 
 /** The model answering: a fitted learned model, or a rule (always-HOLD is the rule `hold`). */
 export type AnsweringModel = { kind: "learned"; model: Forecaster } | { kind: "rule"; rule: RuleSpec };

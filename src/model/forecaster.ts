@@ -7,9 +7,9 @@
  * rate q_up must be, how likely a move must be) is chosen on the selection window. Pure.
  */
 import { type Calibration, calibrate, fitCalibration, IDENTITY } from "./calibration";
-import type { Signal } from "./fair-value";
 import { FEATURES, type FeatureTable } from "./feature-table";
 import { fitGbt, GBT_DEFAULTS, type Gbt, type GbtParams, predictGbt, scoreGbt } from "./gbt";
+import type { Signal } from "./signal";
 
 /** When the learned model says BUY or SELL. */
 export type Policy = {

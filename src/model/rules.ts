@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { EstimatorSpec, estimateSeries, estimatorId } from "./estimators";
-import type { Signal } from "./fair-value";
+import type { Signal } from "./signal";
 
 const threshold = z.number().gt(0).lt(1);
 

@@ -4,8 +4,9 @@
  * decided days whose first move went that way. A day is decided when either move happened
  * within the horizon; undecided days count for the signal rate only. Pure; tallies add up.
  */
-import type { Signal } from "./fair-value";
+
 import type { Outcome } from "./first-passage";
+import type { Signal } from "./signal";
 
 /** Counts for one side. */
 export type SideTally = { signals: number; decided: number; right: number };

@@ -11,7 +11,8 @@ import { ApiError } from "../errors";
 import { type CacheOutcome, memo } from "../lib/cache-memo";
 import { deviationOf, reasonOfCode, signalOfAnswerCode } from "../model/answers";
 import { evidenceAt } from "../model/card-features";
-import { indexOfDate, nearestDates, type Signal } from "../model/fair-value";
+import { indexOfDate, nearestDates } from "../model/dates";
+import type { Signal } from "../model/signal";
 import { type HistoryLine, servingStore } from "./serving-store";
 
 type Stores = { DB: D1Database; ARCHIVE: R2Bucket };

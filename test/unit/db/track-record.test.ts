@@ -9,8 +9,8 @@ import {
 	stageTrackRecords,
 	type TrackRecord,
 } from "../../../src/db/track-record";
-import type { Signal } from "../../../src/model/fair-value";
 import type { Outcome } from "../../../src/model/first-passage";
+import type { Signal } from "../../../src/model/signal";
 import { resetModels } from "../../helpers/model";
 
 /** A published answer about the run's own date. */
