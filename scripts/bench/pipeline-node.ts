@@ -57,15 +57,22 @@ export async function measure<T>(step: string, fn: () => Promise<T>): Promise<{ 
 	const wall = performance.now() - t0;
 	const used = process.cpuUsage(cpu);
 	let peak = inUse();
+	let live = 0;
 	for (const s of profiler.stop()?.statistics ?? []) {
-		const h = s.beforeGC.heapStatistics;
-		peak = Math.max(peak, h.usedHeapSize + h.externalMemory);
+		const b = s.beforeGC.heapStatistics;
+		const a = s.afterGC.heapStatistics;
+		peak = Math.max(peak, b.usedHeapSize + b.externalMemory);
+		live = Math.max(live, a.usedHeapSize + a.externalMemory);
 	}
+	// What the step still holds at its end (its result) is live too.
+	fullGc();
+	live = Math.max(live, inUse());
 	const m = {
 		step,
 		cpu_ms: Math.round((used.user + used.system) / 1000),
 		wall_ms: Math.round(wall),
 		peak_heap_bytes: Math.max(0, peak - before),
+		live_heap_bytes: Math.max(0, live - before),
 	};
 	return { result, m };
 }

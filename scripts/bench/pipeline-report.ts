@@ -20,8 +20,18 @@ export type StepView = {
 /** A "pipeline step" log line of the Worker. */
 export type StepLog = { step: string; attempt: number; duration_ms: number; outcome: string; io?: StepIo };
 
-/** One step function run again in Node on the same data (see pipeline-node.ts). */
-export type NodeMeasurement = { step: string; cpu_ms: number; wall_ms: number; peak_heap_bytes: number };
+/**
+ * One step function run again in Node on the same data (see pipeline-node.ts): CPU, wall time,
+ * the largest heap seen before a collection (garbage included: an upper bound) and the largest
+ * left after one (what the step really holds; V8 collects before it would exceed a limit).
+ */
+export type NodeMeasurement = {
+	step: string;
+	cpu_ms: number;
+	wall_ms: number;
+	peak_heap_bytes: number;
+	live_heap_bytes?: number;
+};
 
 /** One line of the step table. */
 export type StepRow = {
@@ -43,6 +53,7 @@ export type StepRow = {
 	write_bytes: number | null;
 	node_cpu_ms: number | null;
 	node_peak_heap_bytes: number | null;
+	node_live_heap_bytes: number | null;
 };
 
 const num = (o: unknown, field: string): number | null => {
@@ -120,6 +131,7 @@ export function stepRows(
 			write_bytes: io?.write_bytes ?? null,
 			node_cpu_ms: m?.cpu_ms ?? null,
 			node_peak_heap_bytes: m?.peak_heap_bytes ?? null,
+			node_live_heap_bytes: m?.live_heap_bytes ?? null,
 		};
 	});
 }
@@ -135,6 +147,7 @@ export type KindRow = {
 	writes_total: number;
 	node_cpu_ms: number | null;
 	node_peak_heap_bytes: number | null;
+	node_live_heap_bytes: number | null;
 };
 
 const maxOf = (values: (number | null)[]) =>
@@ -154,6 +167,7 @@ export function kindRows(rows: readonly StepRow[]): KindRow[] {
 		writes_total: g.reduce((a, r) => a + (r.writes ?? 0), 0),
 		node_cpu_ms: maxOf(g.map((r) => r.node_cpu_ms)),
 		node_peak_heap_bytes: maxOf(g.map((r) => r.node_peak_heap_bytes)),
+		node_live_heap_bytes: maxOf(g.map((r) => r.node_live_heap_bytes)),
 	}));
 }
 
@@ -202,6 +216,7 @@ export function printableSteps(rows: readonly StepRow[]): Record<string, string>
 		"R2 reads/writes": r.reads === null ? "" : `${r.reads}/${r.writes}`,
 		"Node CPU ms": n(r.node_cpu_ms),
 		"Node peak heap": mb(r.node_peak_heap_bytes),
+		"Node live heap": mb(r.node_live_heap_bytes),
 	}));
 }
 
@@ -217,5 +232,6 @@ export function printableKinds(rows: readonly KindRow[]): Record<string, string>
 		"R2 writes": n(r.writes_total),
 		"Node CPU ms": n(r.node_cpu_ms),
 		"Node peak heap": mb(r.node_peak_heap_bytes),
+		"Node live heap": mb(r.node_live_heap_bytes),
 	}));
 }

@@ -2,19 +2,31 @@
  * Parquet for the pipeline's R2 objects (hyparquet / hyparquet-writer, SNAPPY). Every column's
  * type is declared, never guessed, and files are read column by column (no row objects).
  */
-import { parquetMetadata, parquetRead } from "hyparquet";
+import { type FileMetaData, parquetMetadata, parquetRead } from "hyparquet";
 import { type BasicType, parquetWriteBuffer } from "hyparquet-writer";
 import { CARD_FEATURES } from "../model/card-features";
 import type { PriceRow } from "../model/card-series";
 import { allocateTable, FEATURES, type FeatureTable } from "../model/feature-table";
 
-/** One column to write: its name, declared type, values and whether nulls are allowed. */
-export type Column = { name: string; type: BasicType; data: unknown[]; nullable?: boolean };
+/** One column to write: its name, declared type, values (an array or a typed array) and whether nulls are allowed. */
+export type Column = {
+	name: string;
+	type: BasicType;
+	data: readonly unknown[] | Float32Array | Float64Array | Int8Array | Int32Array;
+	nullable?: boolean;
+};
+
+/**
+ * Rows per row group: a reader decodes one group of one column at a time, so a large table is
+ * never decoded whole (see `readColumnInto`).
+ */
+const ROW_GROUP_ROWS = 16_384;
 
 /** Writes columns (equal lengths) as one Parquet file. The same columns always give the same bytes. */
 export function writeColumns(columns: readonly Column[]): Uint8Array {
 	const buffer = parquetWriteBuffer({
 		codec: "SNAPPY",
+		rowGroupSize: ROW_GROUP_ROWS,
 		columnData: columns.map((c) => ({
 			name: c.name,
 			type: c.type,
@@ -25,29 +37,35 @@ export function writeColumns(columns: readonly Column[]): Uint8Array {
 	return new Uint8Array(buffer);
 }
 
-/** Reads the columns of a Parquet file (all, or those named) into arrays keyed by column name. */
-export async function readColumns(file: ArrayBuffer, columns?: readonly string[]): Promise<Record<string, unknown[]>> {
-	const metadata = parquetMetadata(file);
-	const rows = Number(metadata.num_rows);
-	const chunks = new Map<string, { rowStart: number; data: ArrayLike<unknown> }[]>();
-	const present = new Set(metadata.schema.slice(1).map((e) => e.name));
+/** Numbers or strings, written in place as a column is decoded. */
+type Sink = { [index: number]: unknown; length: number };
+
+/**
+ * Decodes one column of a Parquet file into `into` (a typed array or a preallocated array), one
+ * row group at a time: what is held at once is the target and one group's decoded values.
+ */
+async function readColumnInto(file: ArrayBuffer, metadata: FileMetaData, name: string, into: Sink): Promise<void> {
 	await parquetRead({
 		file,
 		metadata,
-		...(columns ? { columns: columns.filter((c) => present.has(c)) } : {}),
+		columns: [name],
 		onChunk: (chunk) => {
-			const list = chunks.get(chunk.columnName) ?? [];
-			list.push({ rowStart: chunk.rowStart, data: chunk.columnData as ArrayLike<unknown> });
-			chunks.set(chunk.columnName, list);
+			const data = chunk.columnData as ArrayLike<unknown>;
+			for (let i = 0; i < data.length && chunk.rowStart + i < into.length; i++) into[chunk.rowStart + i] = data[i];
 		},
 	});
+}
+
+/** Reads the columns of a Parquet file (all, or those named) into arrays keyed by column name, one at a time. */
+export async function readColumns(file: ArrayBuffer, columns?: readonly string[]): Promise<Record<string, unknown[]>> {
+	const metadata = parquetMetadata(file);
+	const rows = Number(metadata.num_rows);
 	const out: Record<string, unknown[]> = {};
 	for (const element of metadata.schema.slice(1)) {
 		if (columns && !columns.includes(element.name)) continue;
-		const list = (chunks.get(element.name) ?? []).sort((a, b) => a.rowStart - b.rowStart);
-		const values: unknown[] = [];
-		for (const c of list) for (let i = 0; i < c.data.length; i++) values.push(c.data[i]);
-		out[element.name] = values.slice(0, rows);
+		const values = new Array<unknown>(rows);
+		await readColumnInto(file, metadata, element.name, values);
+		out[element.name] = values;
 	}
 	return out;
 }
@@ -105,55 +123,51 @@ export function writeTable(t: FeatureTable, parts: TableParts & { card_name?: re
 			: []),
 		{ name: "set_name", type: "STRING", data: t.set_name },
 		{ name: "date", type: "STRING", data: t.date },
-		{ name: "price", type: "DOUBLE", data: Array.from(t.price) },
-		{ name: "outcome", type: "INT32", data: Array.from(t.outcome) },
-		{ name: "later", type: "DOUBLE", data: Array.from(t.later) },
+		{ name: "price", type: "DOUBLE", data: t.price },
+		{ name: "outcome", type: "INT32", data: t.outcome },
+		{ name: "later", type: "DOUBLE", data: t.later },
 		...featureNames(parts.cross === true).map((name, f) => ({
 			name,
 			type: "FLOAT" as const,
-			data: Array.from(t.x[f] as Float32Array),
+			data: t.x[f] as Float32Array,
 		})),
 	];
 	for (let k = 0; k < (parts.rules ?? 0); k++) {
-		columns.push({ name: ruleSignal(k), type: "INT32", data: Array.from(t.rule_signal[k] as Int8Array) });
-		columns.push({ name: ruleFair(k), type: "FLOAT", data: Array.from(t.rule_fair[k] as Float32Array) });
+		columns.push({ name: ruleSignal(k), type: "INT32", data: t.rule_signal[k] as Int8Array });
+		columns.push({ name: ruleFair(k), type: "FLOAT", data: t.rule_fair[k] as Float32Array });
 	}
 	return writeColumns(columns);
 }
 
-/** Reads a feature table written by `writeTable` (only the columns `parts` asks for). */
+/**
+ * Reads a feature table written by `writeTable` (only the columns `parts` asks for), column by
+ * column straight into the table's typed arrays: no intermediate arrays of every value.
+ */
 export async function readTable(
 	file: ArrayBuffer,
 	parts: TableParts,
 ): Promise<{ table: FeatureTable; card_name: string[] | null }> {
+	const metadata = parquetMetadata(file);
+	const present = new Set(metadata.schema.slice(1).map((e) => e.name));
+	const n = Number(metadata.num_rows);
 	const names = featureNames(parts.cross === true);
-	const wanted = [
-		"card_id",
-		...(parts.names ? ["card_name"] : []),
-		"set_name",
-		"date",
-		"price",
-		"outcome",
-		"later",
-		...names,
-		...Array.from({ length: parts.rules ?? 0 }, (_, k) => [ruleSignal(k), ruleFair(k)]).flat(),
-	];
-	const c = await readColumns(file, wanted);
-	const n = (c.card_id ?? []).length;
 	const t = allocateTable(n, parts.rules ?? 0);
-	t.card_id = (c.card_id ?? []) as string[];
-	t.set_name = (c.set_name ?? []) as string[];
-	t.date = (c.date ?? []) as string[];
-	t.price = Float64Array.from((c.price ?? []) as number[]);
-	t.outcome = Int8Array.from((c.outcome ?? []) as number[]);
-	t.later = Float64Array.from((c.later ?? []) as number[]);
-	names.forEach((name, f) => {
-		t.x[f] = Float32Array.from((c[name] ?? []) as number[]);
-	});
+	const read = async (name: string, into: Sink) => {
+		if (present.has(name)) await readColumnInto(file, metadata, name, into);
+	};
+	await read("card_id", t.card_id);
+	await read("set_name", t.set_name);
+	await read("date", t.date);
+	const card_name = parts.names ? new Array<string>(n) : null;
+	if (card_name) await read("card_name", card_name);
+	await read("price", t.price);
+	await read("outcome", t.outcome);
+	await read("later", t.later);
+	for (const [f, name] of names.entries()) await read(name, t.x[f] as Float32Array);
 	for (let f = names.length; f < FEATURES.length; f++) (t.x[f] as Float32Array).fill(Number.NaN);
 	for (let k = 0; k < (parts.rules ?? 0); k++) {
-		t.rule_signal[k] = Int8Array.from((c[ruleSignal(k)] ?? []) as number[]);
-		t.rule_fair[k] = Float32Array.from((c[ruleFair(k)] ?? []) as number[]);
+		await read(ruleSignal(k), t.rule_signal[k] as Int8Array);
+		await read(ruleFair(k), t.rule_fair[k] as Float32Array);
 	}
-	return { table: t, card_name: parts.names ? ((c.card_name ?? []) as string[]) : null };
+	return { table: t, card_name };
 }

@@ -8,7 +8,7 @@
  */
 import { type Calibration, calibrate, fitCalibration, IDENTITY } from "./calibration";
 import { FEATURES, type FeatureTable } from "./feature-table";
-import { fitGbt, GBT_DEFAULTS, type Gbt, type GbtParams, predictGbt, scoreGbt } from "./gbt";
+import { type Columns, fitGbt, GBT_DEFAULTS, type Gbt, type GbtParams, predictGbt, scoreGbt } from "./gbt";
 import type { Signal } from "./signal";
 
 /** When the learned model says BUY or SELL. */
@@ -50,12 +50,16 @@ export const MIN_FIT_DECIDED = 100;
 /** The leaf size for `n` rows: a 200th of them, between 10 and the configured ceiling. */
 export const leafSize = (n: number, ceiling: number) => Math.max(10, Math.min(ceiling, Math.round(n / 200)));
 
-const column = (t: FeatureTable, f: number, rows: ArrayLike<number>) => {
-	const src = t.x[f] as Float32Array;
-	const out = new Float32Array(rows.length);
-	for (let k = 0; k < rows.length; k++) out[k] = src[rows[k] as number] as number;
-	return out;
-};
+/** The features of some rows, one column built at a time as the fit asks for it. */
+const columnsOf = (t: FeatureTable, rows: ArrayLike<number>): Columns => ({
+	length: FEATURES.length,
+	at: (f) => {
+		const src = t.x[f] as Float32Array;
+		const out = new Float32Array(rows.length);
+		for (let k = 0; k < rows.length; k++) out[k] = src[rows[k] as number] as number;
+		return out;
+	},
+});
 
 /**
  * Fits both models on the table's rows at `rows` (their outcomes must be known: up, down or
@@ -72,12 +76,13 @@ export function fitPair(t: FeatureTable, rows: ArrayLike<number>, params: GbtPar
 		}
 	}
 	if (decided.length < MIN_FIT_DECIDED || ups === 0 || ups === decided.length) return null;
-	const dirColumns = FEATURES.map((_, f) => column(t, f, decided));
 	const dirY = Uint8Array.from(decided, (i) => (t.outcome[i] === 1 ? 1 : 0));
-	const direction = fitGbt(dirColumns, dirY, { ...params, min_leaf: leafSize(decided.length, params.min_leaf) });
-	const moveColumns = FEATURES.map((_, f) => column(t, f, rows));
+	const direction = fitGbt(columnsOf(t, decided), dirY, {
+		...params,
+		min_leaf: leafSize(decided.length, params.min_leaf),
+	});
 	const moveY = Uint8Array.from({ length: rows.length }, (_, k) => (t.outcome[rows[k] as number] === 0 ? 0 : 1));
-	const move = fitGbt(moveColumns, moveY, { ...params, min_leaf: leafSize(rows.length, params.min_leaf) });
+	const move = fitGbt(columnsOf(t, rows), moveY, { ...params, min_leaf: leafSize(rows.length, params.min_leaf) });
 	return { direction, move, base_up: ups / decided.length, rows: rows.length, decided: decided.length };
 }
 

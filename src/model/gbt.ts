@@ -101,20 +101,30 @@ export const predictGbt = (model: Gbt, row: ArrayLike<number>) => sigmoid(scoreG
 type Split = { gain: number; feature: number; bin: number };
 
 /**
- * Fits a model to `columns` (one array per feature, equal lengths) and 0/1 targets `y`. The
- * same inputs always give the same model.
+ * The feature columns of a fit: an array of them, or anything that hands out column `f` on
+ * request (`at`), so a caller can build each column just before it is binned and let it go.
  */
-export function fitGbt(columns: readonly ArrayLike<number>[], y: ArrayLike<number>, params: GbtParams): Gbt {
+export type Columns = { readonly length: number; at(f: number): ArrayLike<number> | undefined };
+
+/**
+ * Fits a model to `columns` (one per feature, equal lengths) and 0/1 targets `y`. Each column is
+ * binned as soon as it is read (the fit keeps one byte per value). The same inputs always give
+ * the same model.
+ */
+export function fitGbt(columns: Columns, y: ArrayLike<number>, params: GbtParams): Gbt {
 	const n = y.length;
 	const p = columns.length;
 	const nb = params.bins + 1;
-	const edges = columns.map((c) => binEdges(c, params.bins));
-	const binned = columns.map((c, f) => {
+	const edges: number[][] = [];
+	const binned: Uint8Array[] = [];
+	for (let f = 0; f < p; f++) {
+		const c = columns.at(f) as ArrayLike<number>;
+		const e = binEdges(c, params.bins);
 		const out = new Uint8Array(n);
-		const e = edges[f] as number[];
 		for (let i = 0; i < n; i++) out[i] = binOf(e, c[i] as number);
-		return out;
-	});
+		edges.push(e);
+		binned.push(out);
+	}
 	let positives = 0;
 	for (let i = 0; i < n; i++) positives += y[i] as number;
 	const p0 = Math.min(1 - 1e-4, Math.max(1e-4, n > 0 ? positives / n : 0.5));

@@ -100,6 +100,8 @@ export async function assembleTraining(
 	}
 	const market = marketTable(tally);
 	const table = joinMarket(concatTables(parts, rules), market);
+	// The parts are copied into the table: let them go before the writer allocates its buffers.
+	parts.length = 0;
 	const [marketRef, tableRef] = await Promise.all([
 		putObject(bucket, pipelineKeys.market(inputHash), JSON.stringify(market), "application/json"),
 		putObject(
