@@ -191,16 +191,18 @@ export function promoteIfUnchanged(
 	expected: string | null,
 	now: string,
 	alias = "champion",
+	whileRunning: string | null = null,
 ): D1PreparedStatement {
 	return db
 		.prepare(
 			`INSERT INTO model_aliases (alias, version, previous, updated_at)
 			 SELECT ?1, version, NULL, ?3 FROM model_versions WHERE version = ?2 AND status = 'ready'
 			   AND (?4 IS NULL OR EXISTS (SELECT 1 FROM model_aliases WHERE alias = ?1))
+			   AND (?5 IS NULL OR EXISTS (SELECT 1 FROM pipeline_runs WHERE id = ?5 AND status = 'running'))
 			 ${MOVE_ALIAS}
 			 WHERE model_aliases.version IS ?4`,
 		)
-		.bind(alias, version, now, expected);
+		.bind(alias, version, now, expected, whileRunning);
 }
 
 /** Statement recording a move of an alias (who moved it, from what). */

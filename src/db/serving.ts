@@ -36,6 +36,9 @@ const COLUMNS = `card_id, name, set_name, latest_date, market_price, fair_price,
 
 const FIELDS: (keyof ServingCard)[] = COLUMNS.split(",").map((c) => c.trim() as keyof ServingCard);
 
+/** SQL true while the run bound as ?1 is still running (a run's finalize acts only then). */
+export const STILL_RUNNING = "EXISTS (SELECT 1 FROM pipeline_runs WHERE id = ?1 AND status = 'running')";
+
 /** Statements staging a run's served cards (moved into serving by `publishStaged` at the run's end). */
 export function stageServingCards(db: D1Database, cards: readonly ServingCard[]): D1PreparedStatement[] {
 	return insertRows(
@@ -54,14 +57,19 @@ export function stageServingCards(db: D1Database, cards: readonly ServingCard[])
  * the same or later: a run for an older date never replaces fresher data, and a partial run
  * leaves the cards it did not see alone.
  */
-export function publishStaged(db: D1Database, runId: string): D1PreparedStatement[] {
+export function publishStaged(
+	db: D1Database,
+	runId: string,
+	options: { whileRunning?: boolean } = {},
+): D1PreparedStatement[] {
+	const guard = options.whileRunning ? `AND ${STILL_RUNNING}` : "";
 	const updates = FIELDS.filter((f) => f !== "card_id")
 		.map((f) => `${f} = excluded.${f}`)
 		.join(", ");
 	return [
 		db
 			.prepare(
-				`INSERT INTO serving_cards (${COLUMNS}) SELECT ${COLUMNS} FROM serving_staged WHERE run_id = ?1
+				`INSERT INTO serving_cards (${COLUMNS}) SELECT ${COLUMNS} FROM serving_staged WHERE run_id = ?1 ${guard}
 				 ON CONFLICT (card_id) DO UPDATE SET ${updates}
 				 WHERE excluded.latest_date > serving_cards.latest_date
 				    OR (excluded.latest_date = serving_cards.latest_date AND excluded.run_date >= serving_cards.run_date)`,
@@ -143,11 +151,18 @@ export async function getServingState(db: D1Database): Promise<ServingState | nu
  * Statement recording a run's publish: the epoch always moves to it; the rest moves to it unless
  * a run with newer data already serves (then it only added or refreshed cards it had newer).
  */
-export function setServingState(db: D1Database, s: Omit<ServingState, "epoch">): D1PreparedStatement {
+export function setServingState(
+	db: D1Database,
+	s: Omit<ServingState, "epoch">,
+	options: { whileRunning?: boolean } = {},
+): D1PreparedStatement {
+	// A run's own finalize moves serving only while the run is still running (a run failed by the
+	// liveness check meanwhile must not become what serves).
+	const guard = options.whileRunning ? `WHERE ${STILL_RUNNING}` : "WHERE 1";
 	return db
 		.prepare(
 			`INSERT INTO serving_state (id, run_id, run_date, data_as_of, model_version, published_at, epoch)
-			 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?1)
+			 SELECT 1, ?1, ?2, ?3, ?4, ?5, ?1 ${guard}
 			 ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch,
 			   run_id = CASE WHEN newer THEN excluded.run_id ELSE serving_state.run_id END,
 			   run_date = CASE WHEN newer THEN excluded.run_date ELSE serving_state.run_date END,

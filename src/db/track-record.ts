@@ -7,6 +7,7 @@
 import type { Outcome } from "../model/first-passage";
 import type { Signal } from "../model/signal";
 import { insertRows } from "./batch";
+import { STILL_RUNNING } from "./serving";
 
 /** One published answer. */
 export type TrackRecord = {
@@ -49,11 +50,16 @@ export function stageTrackRecords(db: D1Database, records: readonly TrackRecord[
  * Statements recording a run's staged answers and dropping them from the stage; an answer
  * already recorded for the same run date and card is kept as it was (never recomputed).
  */
-export function recordStaged(db: D1Database, runId: string): D1PreparedStatement[] {
+export function recordStaged(
+	db: D1Database,
+	runId: string,
+	options: { whileRunning?: boolean } = {},
+): D1PreparedStatement[] {
+	const guard = options.whileRunning ? `AND ${STILL_RUNNING}` : "";
 	return [
 		db
 			.prepare(
-				`INSERT INTO track_record (${STAGED}) SELECT ${STAGED} FROM track_staged WHERE run_id = ?1
+				`INSERT INTO track_record (${STAGED}) SELECT ${STAGED} FROM track_staged WHERE run_id = ?1 ${guard}
 				 ON CONFLICT (run_date, card_id) DO NOTHING`,
 			)
 			.bind(runId),

@@ -27,14 +27,17 @@ export type FinalizeInput = {
 /** How the run ended. */
 export type FinalizeOutput = { status: "complete" | "rejected"; promoted: boolean; reason: string | null };
 
-/** Ends the run. Safe to retry: every statement is conditional on the run still running. */
+/**
+ * Ends the run. Safe to retry, and inert for a run no longer running (failed meanwhile by the
+ * liveness check, which also dropped its staged rows): every statement is conditional on it.
+ */
 export async function finalizeRun(db: D1Database, runId: string, input: FinalizeInput): Promise<FinalizeOutput> {
 	const at = new Date().toISOString();
 	const running = "EXISTS (SELECT 1 FROM pipeline_runs WHERE id = ?1 AND status = 'running')";
 	const statements: D1PreparedStatement[] = [];
 	if (input.promote) {
 		statements.push(
-			promoteIfUnchanged(db, input.serving_version, input.expected, at),
+			promoteIfUnchanged(db, input.serving_version, input.expected, at, "champion", runId),
 			db
 				.prepare(
 					`INSERT INTO alias_events (alias, version, previous, actor, at)
@@ -46,15 +49,20 @@ export async function finalizeRun(db: D1Database, runId: string, input: Finalize
 		);
 	}
 	// Tonight's staged answers become what serves and what the track record says, all at once.
-	statements.push(...publishStaged(db, runId), ...recordStaged(db, runId));
+	const whileRunning = { whileRunning: true };
+	statements.push(...publishStaged(db, runId, whileRunning), ...recordStaged(db, runId, whileRunning));
 	statements.push(
-		setServingState(db, {
-			run_id: runId,
-			run_date: input.run_date,
-			data_as_of: input.data_as_of,
-			model_version: input.serving_version,
-			published_at: at,
-		}),
+		setServingState(
+			db,
+			{
+				run_id: runId,
+				run_date: input.run_date,
+				data_as_of: input.data_as_of,
+				model_version: input.serving_version,
+				published_at: at,
+			},
+			{ whileRunning: true },
+		),
 	);
 	const moved = input.promote ? "EXISTS (SELECT 1 FROM model_aliases WHERE alias = 'champion' AND version = ?2)" : "0";
 	// Passed and (no move needed, or the move happened): complete. Otherwise rejected.
