@@ -28,27 +28,44 @@ if (process.argv.includes("--help") || process.argv.includes("-h")) {
 type Model = {
 	version: string;
 	status: string;
-	spec: Record<string, string | number>;
+	kind: "learned" | "rule";
+	spec: Record<string, unknown>;
 	data_as_of: string;
-	card_count: number;
+	trained_through: string | null;
+	row_count: number;
 	run_id: string | null;
 	aliases: string[];
-	validation: { mape: number | null; coverage: number | null; score: number | null } | null;
+	validation: {
+		pooled_edge: number | null;
+		buy_edge: number | null;
+		sell_edge: number | null;
+		signal_rate: number | null;
+	} | null;
 };
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? "-" : `${(v * 100).toFixed(2)}%`);
+const signed = (v: number | null | undefined) =>
+	v === null || v === undefined ? "-" : `${v >= 0 ? "+" : ""}${v.toFixed(3)}`;
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? "-" : `${(v * 100).toFixed(1)}%`);
+
+/** A rule's parameters in a few characters (`momentum w7 t0.1`), or what a learned model was fitted on. */
+function describe(m: Model): string {
+	if (m.kind === "learned") return `learned, ${m.row_count} card-days through ${m.trained_through ?? "?"}`;
+	const { rule, ...rest } = m.spec as { rule?: string } & Record<string, unknown>;
+	const params = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : v}`);
+	return [rule ?? "rule", ...params].join(" ");
+}
 
 function printTable(models: Model[]) {
-	const header = ["VERSION", "STATUS", "MODEL", "DATA AS OF", "CARDS", "MAPE", "COVERAGE", "SCORE", "RUN", "ALIASES"];
+	const header = ["VERSION", "STATUS", "MODEL", "DATA AS OF", "POOLED", "BUY", "SELL", "SIGNALS", "RUN", "ALIASES"];
 	const rows = models.map((m) => [
 		m.version,
 		m.status,
-		`${m.spec.estimator}(${m.spec.window ?? `h${m.spec.halflife}`}) b${m.spec.buy_threshold}/s${m.spec.sell_threshold}`,
+		describe(m),
 		m.data_as_of,
-		String(m.card_count),
-		pct(m.validation?.mape),
-		pct(m.validation?.coverage),
-		m.validation?.score === null || m.validation?.score === undefined ? "-" : m.validation.score.toFixed(4),
+		signed(m.validation?.pooled_edge),
+		signed(m.validation?.buy_edge),
+		signed(m.validation?.sell_edge),
+		pct(m.validation?.signal_rate),
 		m.run_id ?? "-",
 		m.aliases.join(",") || "-",
 	]);
