@@ -8,7 +8,7 @@
  * | blob1   | route (matched pattern)    | source (sample, live, file, …)    |
  * | blob2   | method                     | status (complete, rejected, …)    |
  * | blob3   | status class ("2xx", …)    | trigger (cron, api, cli, start)   |
- * | blob4   | cache ("hit", "miss", "")  | model version promoted ("" none)  |
+ * | blob4   | cache ("hit", "miss", "")  | model version it published with   |
  * | blob5   | model version ("" none)    | run id                            |
  * | blob6   | signal (BUY/SELL/HOLD, "") |                                   |
  * | double1 | HTTP status                | duration in ms                    |

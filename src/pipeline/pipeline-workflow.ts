@@ -40,7 +40,7 @@ export class PricePipeline extends WorkflowEntrypoint<Env, PipelineInput> {
 				}),
 			meter,
 		);
-		const metrics = (status: string, version: string | null) =>
+		const metrics = (status: string, version: string | null, promoted: boolean) =>
 			writeMetrics(
 				this.env.METRICS,
 				runDataPoint({
@@ -50,16 +50,16 @@ export class PricePipeline extends WorkflowEntrypoint<Env, PipelineInput> {
 					trigger: params.trigger,
 					model_version: version,
 					duration_ms: Date.now() - event.timestamp.getTime(),
-					promoted: status === "complete",
+					promoted,
 				}),
 			);
 		try {
 			const output = await runPipeline(env, getConfig(this.env), steps, params);
 			console.log(JSON.stringify({ level: "info", msg: "pipeline run ended", run_id: runId, ...output }));
-			metrics(output.status, output.version);
+			metrics(output.status, output.serving, output.promoted);
 			return output;
 		} catch (error) {
-			metrics("failed", null);
+			metrics("failed", null, false);
 			console.error(
 				JSON.stringify({
 					level: "error",

@@ -40,6 +40,8 @@ export type RunOutput = {
 	candidate: string | null;
 	version: string | null;
 	serving: string;
+	/** Whether the champion alias moved to the run's challenger. */
+	promoted: boolean;
 	reason: string | null;
 };
 
@@ -249,6 +251,7 @@ export async function runPipeline(
 		candidate: decision.challenger,
 		version: decision.learned_version,
 		serving: model.version,
+		promoted: ended.promoted,
 		reason: ended.reason,
 	};
 }
