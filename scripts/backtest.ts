@@ -1,5 +1,5 @@
 /**
- * `npm run backtest -- --file PATH [--from D --to D] [--horizon-days N] [--min-price P] [--every N] [--holdout-cards F]`
+ * `npm run backtest -- --file PATH [--from D --to D] [--horizon-days N] [--min-price P] [--every N] [--holdout-cards F] [--fixed-policy D,M] [--depth N] [--rounds N]`
  *
  * Replays the nightly model selection point in time over a price file (CSV or .csv.gz): each
  * night sees only prices dated on or before it, fits and gates exactly as the pipeline does,
@@ -29,7 +29,7 @@ import { runCli, UsageError } from "./lib/api-client";
 import { readPriceFile } from "./lib/price-file";
 
 const USAGE =
-	"usage: npm run backtest -- --file PATH [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--horizon-days N] [--min-price P] [--every N] [--holdout-cards F] [--fixed-policy DELTA[,MOVE]] [--json OUT]";
+	"usage: npm run backtest -- --file PATH [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--horizon-days N] [--min-price P] [--every N] [--holdout-cards F] [--fixed-policy DELTA[,MOVE]] [--depth N] [--rounds N] [--json OUT]";
 
 /** A deterministic share of sets held out: the first 8 hex of the set name's SHA-256 below F. */
 async function heldOutSets(sets: Iterable<string>, share: number): Promise<Set<string>> {
@@ -82,6 +82,8 @@ async function main(): Promise<number> {
 			every: { type: "string", default: "1" },
 			"holdout-cards": { type: "string", default: "0" },
 			"fixed-policy": { type: "string" },
+			depth: { type: "string" },
+			rounds: { type: "string" },
 			json: { type: "string" },
 		},
 	});
@@ -112,7 +114,17 @@ async function main(): Promise<number> {
 		? { buy_delta: fixed[0] as number, sell_delta: fixed[0] as number, min_move: fixed[1] ?? 0 }
 		: null;
 	const fixedName = fixedPolicy ? `learned, fixed policy ${fixedPolicy.buy_delta}/${fixedPolicy.min_move}` : "";
-	const options: NightOptions = nightOptions(config, false);
+	const base: NightOptions = nightOptions(config, false);
+	// The learner's capacity, to compare learners by measurement (depth 1 is an additive model of
+	// single-feature steps; the pipeline fits the defaults).
+	const options: NightOptions = {
+		...base,
+		gbt: {
+			...base.gbt,
+			...(values.depth ? { depth: num("depth", values.depth, 1, 8) } : {}),
+			...(values.rounds ? { rounds: num("rounds", values.rounds, 1, 1000) } : {}),
+		},
+	};
 	const horizon = { days: config.HORIZON_DAYS, move: config.HORIZON_MOVE };
 	horizonDays = horizon.days;
 
