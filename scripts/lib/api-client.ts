@@ -27,14 +27,29 @@ export class Api {
 		body?: unknown,
 		contentType = "application/json",
 	): Promise<ApiAnswer<T>> {
-		const res = await fetch(`${this.target.base}${path}`, {
-			method,
-			headers: {
-				"X-API-Key": this.target.key,
-				...(body === undefined ? {} : { "content-type": contentType }),
-			},
-			...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
-		});
+		const send = () =>
+			fetch(`${this.target.base}${path}`, {
+				method,
+				headers: {
+					"X-API-Key": this.target.key,
+					...(body === undefined ? {} : { "content-type": contentType }),
+				},
+				...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+			});
+		let res: Response;
+		for (let attempt = 1; ; attempt++) {
+			try {
+				res = await send();
+				break;
+			} catch (error) {
+				// A local Worker busy with a long pipeline step can miss a connection: a read (GET) is
+				// safe to ask again; anything else fails at once, with the cause.
+				const cause = (error as { cause?: { message?: string } }).cause?.message;
+				if (method !== "GET" || attempt >= 5)
+					throw new Error(`${method} ${path} failed: ${cause ?? (error as Error).message}`);
+				await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
+			}
+		}
 		const text = await res.text();
 		let parsed: unknown = text;
 		try {
