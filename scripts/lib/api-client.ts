@@ -3,10 +3,17 @@
  * command) or a deployed environment (POKEWATCH_URL + POKEWATCH_API_KEY).
  */
 import { readFile } from "node:fs/promises";
+import { Agent, fetch } from "undici";
 import { getPlatformProxy } from "wrangler";
 import { DEV_KEY_FILE, ensureDevKey } from "./dev-key";
 import { bin, run } from "./local";
 import { answers, startWranglerDev } from "./wrangler-dev";
+
+/**
+ * No headers or body timeout: a local Worker busy with a long pipeline step (all of it runs in one
+ * workerd process) may take minutes to answer, and a CLI should wait rather than give up.
+ */
+const PATIENT = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
 
 /** A wrong invocation or input: exit 2 with this message. */
 export class UsageError extends Error {}
@@ -29,6 +36,7 @@ export class Api {
 	): Promise<ApiAnswer<T>> {
 		const send = () =>
 			fetch(`${this.target.base}${path}`, {
+				dispatcher: PATIENT,
 				method,
 				headers: {
 					"X-API-Key": this.target.key,
@@ -36,7 +44,7 @@ export class Api {
 				},
 				...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
 			});
-		let res: Response;
+		let res: Awaited<ReturnType<typeof fetch>>;
 		for (let attempt = 1; ; attempt++) {
 			try {
 				res = await send();
