@@ -156,6 +156,7 @@ async function main(): Promise<number> {
 	const served = new Map<string, number>();
 	let champion: ServingModel | null = null;
 	let lastLearned: ReturnType<typeof runNight>["learned"] = null;
+	let lastFixed: { pair: NonNullable<ReturnType<typeof fitPair>>; through: string } | null = null;
 	const fullIndex = new Map(series.map((s) => [s.card_id, s]));
 	const folds: FoldMemo = new Map();
 	for (let night = from; night <= to; night = addDays(night, every)) {
@@ -175,6 +176,7 @@ async function main(): Promise<number> {
 		const fixedPair = fixedPolicy
 			? fitPair(fitTable, trainingRows(fitTable, through, options.minPrice), options.gbt)
 			: null;
+		if (fixedPair) lastFixed = { pair: fixedPair, through };
 		if (result.promoted) champion = result.promoted;
 		else if (result.retired) champion = { kind: "rule", id: "hold", rule: { rule: "hold" } };
 		if (result.learned) lastLearned = result.learned;
@@ -275,14 +277,21 @@ async function main(): Promise<number> {
 	);
 	for (const m of metrics) console.log(row(m.name, m.metrics));
 	console.log(`\nnights served by: ${[...served.entries()].map(([id, n]) => `${id} ${n}`).join(", ")}`);
+	const top = (label: string, gbt: Parameters<typeof featureGains>[0]) =>
+		console.log(
+			`${label}: ${featureGains(gbt, FEATURES)
+				.slice(0, 8)
+				.map((f) => `${f.feature} ${f.gain.toFixed(0)}`)
+				.join(", ")}`,
+		);
+	if (lastFixed) {
+		console.log(
+			`\nthe last fixed-policy fit (fitted through ${lastFixed.through}, ${lastFixed.pair.rows} rows, ${lastFixed.pair.decided} decided), largest splits by loss reduction:`,
+		);
+		top("  direction", lastFixed.pair.direction);
+		top("  move", lastFixed.pair.move);
+	}
 	if (lastLearned) {
-		const top = (label: string, gbt: Parameters<typeof featureGains>[0]) =>
-			console.log(
-				`${label}: ${featureGains(gbt, FEATURES)
-					.slice(0, 8)
-					.map((f) => `${f.feature} ${f.gain.toFixed(0)}`)
-					.join(", ")}`,
-			);
 		console.log(
 			`\nthe last learned model (fitted through ${lastLearned.trained_through}, ${lastLearned.rows} rows, ${lastLearned.decided} decided), largest splits by loss reduction:`,
 		);

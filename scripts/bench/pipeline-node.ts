@@ -3,8 +3,10 @@
  * workerd does not report locally: CPU time and peak memory per step. Same functions, same data
  * (the run's own objects), in-memory stores (node-stores.ts). Figures are Node's V8, not the
  * Workers runtime: the same engine, close but not identical. Peak heap is the largest
- * `used heap + external memory` seen at any garbage collection during the step (and at its end),
- * minus the heap before it, so it includes garbage not yet collected.
+ * `used heap + external memory` seen before any garbage collection during the step (and at its
+ * end), minus the heap before it: garbage not yet collected included, an upper bound. Live heap
+ * is the largest seen right after a collection (and after a full one at the step's end): what the
+ * step really holds, which is what must fit, since V8 collects before it would exceed a limit.
  */
 import { GCProfiler, getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
