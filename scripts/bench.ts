@@ -20,6 +20,14 @@ import { writeBenchResults } from "./bench/results";
 import { bin, ROOT } from "./lib/local";
 import { applyMigrations, startLocalWorker, startTrivialWorker } from "./lib/local-worker";
 
+const USAGE = `usage: npm run bench [-- --duration S --connections N --breakdown --only 1,2,… --out FILE]
+       npm run bench -- pipeline [--file PATH.csv[.gz] | --cards N --days N --seed N] [--date YYYY-MM-DD]
+                                 [--shard-cards N] [--skip-node] [--timeout-minutes N] [--out FILE]`;
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+	console.log(USAGE);
+	process.exit(0);
+}
+
 // `npm run bench -- pipeline …` is the pipeline at scale (scripts/bench/pipeline.ts); it exits
 // when done, so the serving benchmark below runs only without it.
 if (process.argv[2] === "pipeline") {
@@ -32,15 +40,22 @@ if (process.argv[2] === "pipeline") {
 	);
 }
 
-const { values } = parseArgs({
-	options: {
-		duration: { type: "string", default: "8" },
-		connections: { type: "string", default: "32" },
-		out: { type: "string" },
-		breakdown: { type: "boolean", default: false },
-		only: { type: "string" },
-	},
-});
+const values = (() => {
+	try {
+		return parseArgs({
+			options: {
+				duration: { type: "string", default: "8" },
+				connections: { type: "string", default: "32" },
+				out: { type: "string" },
+				breakdown: { type: "boolean", default: false },
+				only: { type: "string" },
+			},
+		}).values;
+	} catch (error) {
+		console.error(`${(error as Error).message}\n${USAGE}`);
+		process.exit(2);
+	}
+})();
 const durationMs = Number(values.duration) * 1000;
 const connections = Number(values.connections);
 if (!(durationMs > 0) || !(connections > 0)) throw new Error("--duration and --connections must be positive numbers");
