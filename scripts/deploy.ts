@@ -9,10 +9,21 @@ import { parseArgs } from "node:util";
 import { placeholdersFor } from "./lib/deploy-config";
 import { bin, ROOT, run } from "./lib/local";
 
-const { values } = parseArgs({ options: { env: { type: "string" }, "dry-run": { type: "boolean", default: false } } });
+const USAGE = "usage: npm run deploy -- --env staging|production [--dry-run]";
+if (process.argv.includes("--help") || process.argv.includes("-h")) {
+	console.log(USAGE);
+	process.exit(0);
+}
+let values: { env?: string; "dry-run"?: boolean };
+try {
+	values = parseArgs({ options: { env: { type: "string" }, "dry-run": { type: "boolean", default: false } } }).values;
+} catch (error) {
+	console.error(`${(error as Error).message}\n${USAGE}`);
+	process.exit(2);
+}
 const environment = values.env;
 if (environment !== "staging" && environment !== "production") {
-	console.error("usage: npm run deploy -- --env staging|production [--dry-run]");
+	console.error(USAGE);
 	process.exit(2);
 }
 

@@ -20,9 +20,11 @@ const counters = new Map<string, Counter>();
 // Answers are a few hundred bytes; the bound keeps isolate memory flat (well under 1 MB).
 const ISOLATE_ENTRIES = 2048;
 const isolate = new Lru<string, { value: unknown; expires: number }>(ISOLATE_ENTRIES);
-const startedAt = new Date().toISOString();
+// The clock reads 0 at a Worker's global scope: the isolate's start is taken at its first count.
+let startedAt: string | null = null;
 
 function count(namespace: string, outcome: CacheOutcome) {
+	startedAt ??= new Date().toISOString();
 	let counter = counters.get(namespace);
 	if (!counter) {
 		counter = { hits: 0, misses: 0 };

@@ -29,6 +29,8 @@ describe("Cache API memoization of fair-price answers", () => {
 		expect(second).toEqual(first);
 		const stats = await readJson(await api("/v1/admin/cache"), CacheStats);
 		expect(stats.namespaces["fair-price"]).toMatchObject({ hits: 1, misses: 1 });
+		// Taken at the first lookup, not at global scope (where a Worker's clock reads 0).
+		expect(Date.parse(stats.isolate_started_at ?? "")).toBeGreaterThan(Date.parse("2025-01-01"));
 	});
 
 	it("purges by publishing: the next night's data answers with its own numbers", async () => {

@@ -11,7 +11,7 @@ import { Lru } from "../../lib/lru";
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(["/health", "/v1/health", "/openapi.json", "/docs"]);
 
 // The same words for a missing, malformed or unknown key: never say whether a key exists.
-const UNAUTHORIZED = "A valid API key is required: send it as `X-API-Key` or `Authorization: Bearer`.";
+const UNAUTHORIZED = "A valid API key is required: send it in the X-API-Key header or as Authorization: Bearer <key>.";
 
 /** The presented key: `X-API-Key`, else `Authorization: Bearer <key>`. */
 export function presentedKey(headers: Headers): string | null {

@@ -10,7 +10,10 @@ const Counter = z.object({ hits: z.number().int(), misses: z.number().int(), hit
 
 export const CacheStats = z
 	.object({
-		isolate_started_at: z.string(),
+		isolate_started_at: z
+			.string()
+			.nullable()
+			.openapi({ description: "When this isolate first counted a lookup (null before any)." }),
 		namespaces: z.record(z.string(), Counter),
 		note: z.string(),
 	})
@@ -35,7 +38,7 @@ adminStatsRoutes.openapi(
 		return c.json(
 			{
 				...cacheStats(),
-				note: "Counts are per isolate since it started; the request log's `cache` field has every lookup.",
+				note: "Counts are per isolate since it started; the request log's cache field has every lookup.",
 			},
 			200,
 		);
