@@ -163,6 +163,13 @@ async function main(): Promise<number> {
 			}
 			case "remove": {
 				if (!arg) throw new UsageError("remove needs a key ID");
+				const before = await store.findById(arg);
+				if (before?.record.revoked_at) {
+					console.error(
+						`${arg} (${before.record.name}) was already revoked at ${before.record.revoked_at}; nothing changed.`,
+					);
+					return 1;
+				}
 				const record = await store.revoke(arg);
 				if (!record) {
 					console.error(`no key with id ${arg}`);

@@ -83,6 +83,12 @@ describe("npm run keys", () => {
 		expect(out.stdout).toContain(`invalid: revoked (${rotatedId}`);
 	});
 
+	it("remove on a key already revoked says so and exits 1", async () => {
+		const again = await keys("remove", rotatedId);
+		expect(again.code).toBe(1);
+		expect(again.stderr).toContain(`${rotatedId} (cli test) was already revoked at`);
+	});
+
 	it("validate exits 1 for an unknown key", async () => {
 		const out = await keys("validate", `pk_dev_${"Z".repeat(40)}`);
 		expect(out.code).toBe(1);
