@@ -5,8 +5,9 @@
  * Workers runtime: the same engine, close but not identical. Peak heap is the largest
  * `used heap + external memory` seen before any garbage collection during the step (and at its
  * end), minus the heap before it: garbage not yet collected included, an upper bound. Live heap
- * is the largest seen right after a collection (and after a full one at the step's end): what the
- * step really holds, which is what must fit, since V8 collects before it would exceed a limit.
+ * is the largest seen right after a full (mark-compact) collection during the step, or after one
+ * forced at its end: what the step really holds at those moments, which is what must fit, since
+ * V8 collects in full before it would exceed a limit.
  */
 import { GCProfiler, getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -64,7 +65,8 @@ export async function measure<T>(step: string, fn: () => Promise<T>): Promise<{ 
 		const b = s.beforeGC.heapStatistics;
 		const a = s.afterGC.heapStatistics;
 		peak = Math.max(peak, b.usedHeapSize + b.externalMemory);
-		live = Math.max(live, a.usedHeapSize + a.externalMemory);
+		// Only a full collection leaves nothing but live objects (a scavenge leaves old garbage).
+		if (s.gcType === "MarkSweepCompact") live = Math.max(live, a.usedHeapSize + a.externalMemory);
 	}
 	// What the step still holds at its end (its result) is live too.
 	fullGc();

@@ -99,18 +99,20 @@ export async function assembleTraining(
 		parts.push(keep.length === table.date.length ? table : selectRows(table, keep));
 	}
 	const market = marketTable(tally);
+	// One large thing at a time: the tally is done with, and the market's JSON is written and let
+	// go before the table's Parquet is built.
+	tally.market = {};
+	tally.sets = {};
+	const marketRef = await putObject(bucket, pipelineKeys.market(inputHash), JSON.stringify(market), "application/json");
 	const table = joinMarket(concatTables(parts, rules), market);
 	// The parts are copied into the table: let them go before the writer allocates its buffers.
 	parts.length = 0;
-	const [marketRef, tableRef] = await Promise.all([
-		putObject(bucket, pipelineKeys.market(inputHash), JSON.stringify(market), "application/json"),
-		putObject(
-			bucket,
-			pipelineKeys.trainingTable(inputHash),
-			writeTable(table, { cross: true, rules }),
-			"application/vnd.apache.parquet",
-		),
-	]);
+	const tableRef = await putObject(
+		bucket,
+		pipelineKeys.trainingTable(inputHash),
+		writeTable(table, { cross: true, rules }),
+		"application/vnd.apache.parquet",
+	);
 	return {
 		market: marketRef,
 		table: tableRef,

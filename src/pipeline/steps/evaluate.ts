@@ -15,7 +15,7 @@ import { forecasterOf, judgesBoth, type NightOptions } from "../../model/nightly
 import { baselineRules, type RuleSpec } from "../../model/rules";
 import type { WalkForward } from "../../model/walk-forward";
 import { getBytes, getJson, type ObjectRef, putObject } from "../storage";
-import { type FinalFit, readPredictions } from "./fit";
+import { type FinalFit, readPredictions, rowIndex } from "./fit";
 
 /** The champion as a run records it: a learned model's artifact, or a rule's spec. */
 export type ChampionRef =
@@ -59,7 +59,11 @@ export async function evaluateRun(bucket: R2Bucket, input: EvaluateInput, inputH
 	const { table } = await readTable(await getBytes(bucket, input.table.key), { cross: true, rules: rules.length });
 	const final = input.final ? await getJson<FinalFit>(bucket, input.final.key) : null;
 	const predictions = [];
-	if (final) for (const ref of input.folds) if (ref) predictions.push(await readPredictions(bucket, ref, table));
+	if (final) {
+		// One index of the table's rows for every fold, dropped once they are read.
+		const index = rowIndex(table);
+		for (const ref of input.folds) if (ref) predictions.push(await readPredictions(bucket, ref, table, index));
+	}
 	const usable = final && judgesBoth(table, predictions, input.windows) ? predictions : [];
 	const champion = await loadChampion(bucket, input.champion);
 	const o = { ...input.options, rules };

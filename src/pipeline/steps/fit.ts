@@ -48,11 +48,21 @@ export async function fitFoldStep(
 	return { fold: input.index, predictions: ref, judged: stored.dates.length };
 }
 
-/** Reads fold predictions back as rows of `table` (a judged day missing from it is dropped). */
-export async function readPredictions(bucket: R2Bucket, ref: ObjectRef, table: FeatureTable): Promise<Predictions> {
-	const p = await getJson<StoredPredictions>(bucket, ref.key);
+/** The table's rows by card and date (`readPredictions` looks judged days up in it). */
+export function rowIndex(table: FeatureTable): Map<string, number> {
 	const index = new Map<string, number>();
 	for (let i = 0; i < table.date.length; i++) index.set(`${table.card_id[i]}\u0000${table.date[i]}`, i);
+	return index;
+}
+
+/** Reads fold predictions back as rows of `table` (a judged day missing from it is dropped). */
+export async function readPredictions(
+	bucket: R2Bucket,
+	ref: ObjectRef,
+	table: FeatureTable,
+	index: Map<string, number> = rowIndex(table),
+): Promise<Predictions> {
+	const p = await getJson<StoredPredictions>(bucket, ref.key);
 	const rows: number[] = [];
 	const direction: number[] = [];
 	const move: number[] = [];
