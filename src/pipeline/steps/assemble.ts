@@ -87,6 +87,12 @@ export async function assembleTraining(
 		eligible += stats.eligible;
 		if (stats.first_date < from) from = stats.first_date;
 	}
+	// One large thing at a time: the market's means are taken and written, and the tally let go,
+	// before any sample is read.
+	const market = marketTable(tally);
+	tally.market = {};
+	tally.sets = {};
+	const marketRef = await putObject(bucket, pipelineKeys.market(inputHash), JSON.stringify(market), "application/json");
 	// The shards sampled at sample_rate; a lower rate keeps a uniform subset of their samples.
 	const rate = steadyRate(input.sample_rate * Math.min(1, input.max_rows / Math.max(1, sampledRows)));
 	const rules = baselineRules().length;
@@ -98,15 +104,12 @@ export async function assembleTraining(
 			if (sampled(table.card_id[i] as string, table.date[i] as string, rate)) keep.push(i);
 		parts.push(keep.length === table.date.length ? table : selectRows(table, keep));
 	}
-	const market = marketTable(tally);
-	// One large thing at a time: the tally is done with, and the market's JSON is written and let
-	// go before the table's Parquet is built.
-	tally.market = {};
-	tally.sets = {};
-	const marketRef = await putObject(bucket, pipelineKeys.market(inputHash), JSON.stringify(market), "application/json");
 	const table = joinMarket(concatTables(parts, rules), market);
-	// The parts are copied into the table: let them go before the writer allocates its buffers.
+	// The parts are copied into the table, and the moves joined to it: let both go before the
+	// writer allocates its buffers.
 	parts.length = 0;
+	market.market = {};
+	market.sets = {};
 	const tableRef = await putObject(
 		bucket,
 		pipelineKeys.trainingTable(inputHash),
