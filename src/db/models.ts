@@ -27,20 +27,11 @@ export type ModelVersion = {
 	figures: Record<string, unknown> | null;
 };
 
-type ModelVersionRow = {
-	version: string;
-	status: "building" | "ready";
+/** The same row as stored: kind and spec unparsed, figures as JSON text. */
+type ModelVersionRow = Omit<ModelVersion, "kind" | "spec" | "figures"> & {
 	kind: string;
 	estimator: string;
 	params: string;
-	artifact_key: string | null;
-	trained_through: string | null;
-	row_count: number;
-	data_from: string;
-	data_as_of: string;
-	source: string;
-	created_at: string;
-	run_id: string | null;
 	figures: string | null;
 };
 
