@@ -2,36 +2,16 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getChampion, registerVersion } from "../../../src/db/models";
 import { getRun, insertRun, markRunning } from "../../../src/db/runs";
-import { getServingState, type ServingCard, stageServingCards } from "../../../src/db/serving";
+import { getServingState, stageServingCards } from "../../../src/db/serving";
 import { stageTrackRecords } from "../../../src/db/track-record";
 import { finalizeRun } from "../../../src/pipeline/steps/finalize";
 import { SPEC } from "../../helpers/model";
+import { servingCard } from "../../helpers/serving";
 
 const AT = "2026-06-02T03:00:00.000Z";
 
-const card = (card_id: string, run_id: string): ServingCard => ({
-	card_id,
-	name: card_id,
-	set_name: "Set",
-	latest_date: "2026-06-02",
-	market_price: 10,
-	fair_price: 10.5,
-	deviation_pct: -0.047619,
-	signal: "BUY",
-	p_up: null,
-	p_down: null,
-	strength: 0.05,
-	reason: null,
-	observations: 30,
-	days_since_change: 0,
-	model_version: "rule-fin",
-	run_id,
-	run_date: "2026-06-02",
-	object_key: `serving/run=${run_id}/part-0000.ndjson`,
-	byte_offset: 0,
-	byte_length: 10,
-	updated_at: AT,
-});
+const card = (card_id: string, run_id: string) =>
+	servingCard(card_id, run_id, { latest_date: "2026-06-02", signal: "BUY", model_version: "rule-fin", updated_at: AT });
 
 /** A running run of its own date with one staged card and one staged record, and a ready rule version. */
 async function stagedRun(id: string): Promise<void> {

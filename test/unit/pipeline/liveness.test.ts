@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { endRun, getRun, insertRun, liveKey, markRunning, type Run, runByLiveKey } from "../../../src/db/runs";
-import { type ServingCard, stageServingCards } from "../../../src/db/serving";
+import { stageServingCards } from "../../../src/db/serving";
 import { stageTrackRecords, type TrackRecord } from "../../../src/db/track-record";
 import { deadReason, failIfDead, QUEUE_TIMEOUT_SECONDS, STALL_GRACE_SECONDS } from "../../../src/pipeline/liveness";
+import { servingCard as card } from "../../helpers/serving";
 
 const AT = "2026-06-01T03:00:00.000Z";
 const KEY = { run_date: "2026-06-01", source: "sample", code_version: "v-liveness" };
@@ -15,29 +16,8 @@ async function orphan(id: string, force = false): Promise<Run> {
 	return (await getRun(env.DB, id)) as Run;
 }
 
-const servingCard = (card_id: string, run_id: string): ServingCard => ({
-	card_id,
-	name: card_id,
-	set_name: "Set",
-	latest_date: "2026-06-01",
-	market_price: 10,
-	fair_price: 10,
-	deviation_pct: 0,
-	signal: "HOLD",
-	p_up: null,
-	p_down: null,
-	strength: 0,
-	reason: null,
-	observations: 3,
-	days_since_change: 0,
-	model_version: "v-1",
-	run_id,
-	run_date: "2026-06-01",
-	object_key: `serving/run=${run_id}/part-0000.ndjson`,
-	byte_offset: 0,
-	byte_length: 10,
-	updated_at: AT,
-});
+const servingCard = (card_id: string, run_id: string) =>
+	card(card_id, run_id, { latest_date: "2026-06-01", updated_at: AT });
 
 const trackRecord = (card_id: string, run_id: string): TrackRecord => ({
 	run_date: "2026-06-01",

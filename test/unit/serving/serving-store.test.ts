@@ -4,6 +4,7 @@ import { publishStaged, type ServingCard, setServingState, stageServingCards } f
 import { utf8Length } from "../../../src/lib/imports";
 import { type HistoryLine, ServingStore } from "../../../src/serving/serving-store";
 import { resetModels } from "../../helpers/model";
+import { servingCard } from "../../helpers/serving";
 
 const stores = { DB: env.DB, ARCHIVE: env.ARCHIVE };
 
@@ -16,30 +17,12 @@ const state = (run_id: string, data_as_of = "2026-05-10") => ({
 });
 
 function card(card_id: string, overrides: Partial<ServingCard> = {}): ServingCard {
-	return {
-		card_id,
-		name: `Card ${card_id}`,
-		set_name: "Test Set",
-		latest_date: "2026-05-10",
-		market_price: 10,
-		fair_price: 11,
-		deviation_pct: -9.09,
-		signal: "HOLD",
-		p_up: 0.4,
-		p_down: 0.3,
-		strength: 0,
+	return servingCard(card_id, overrides.run_id ?? "run-1", {
 		reason: null,
-		observations: 30,
-		days_since_change: 1,
-		model_version: "v-1",
-		run_id: "run-1",
 		run_date: "2026-05-10",
-		object_key: "serving/run=run-1/part-0000.ndjson",
-		byte_offset: 0,
 		byte_length: 1,
-		updated_at: "2026-05-10T03:00:00.000Z",
 		...overrides,
-	};
+	});
 }
 
 async function serve(...cards: ServingCard[]) {
