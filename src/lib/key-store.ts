@@ -7,7 +7,12 @@ export const KeyRecord = z.object({
 	name: z.string(),
 	prefix: z.string(),
 	scopes: z.array(z.enum(SCOPES as ["read", "admin"])),
-	limits: z.object({ requests_per_minute: z.number().int().positive(), burst: z.number().int().positive() }),
+	limits: z.object({
+		requests_per_minute: z.number().int().positive(),
+		burst: z.number().int().positive(),
+		// A daily quota (UTC day) on top of the bucket; none when absent.
+		requests_per_day: z.number().int().positive().optional(),
+	}),
 	created_at: z.string(),
 	expires_at: z.string().optional(),
 	revoked_at: z.string().optional(),

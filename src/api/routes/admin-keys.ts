@@ -56,6 +56,7 @@ adminKeyRoutes.openapi(
 				limits: {
 					requests_per_minute: body.limits?.requests_per_minute ?? config.RATE_LIMIT_PER_MINUTE,
 					burst: body.limits?.burst ?? config.RATE_LIMIT_BURST,
+					...(body.limits?.requests_per_day ? { requests_per_day: body.limits.requests_per_day } : {}),
 				},
 				...(body.expires_at ? { expires_at: new Date(body.expires_at).toISOString() } : {}),
 			},

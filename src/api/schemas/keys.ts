@@ -4,6 +4,13 @@ export const KeyLimits = z
 	.object({
 		requests_per_minute: z.number().int().min(1).max(1_000_000),
 		burst: z.number().int().min(1).max(1_000_000),
+		requests_per_day: z
+			.number()
+			.int()
+			.min(1)
+			.max(1_000_000_000)
+			.optional()
+			.openapi({ description: "A daily quota (UTC day) on top of the per-minute bucket. None when absent." }),
 	})
 	.openapi("KeyLimits");
 
