@@ -3,97 +3,152 @@
  * 7-observation log returns per date. Shards sum their own counts (`MarketTally`), the tallies
  * merge exactly by adding, and the merged table (`MarketTable`) gives each card-day its
  * cross-sectional features. Pure.
+ *
+ * Each series (the market's, and one per set) is one flat array over consecutive dates from its
+ * first: a fixed number of numbers per date, not an object per date. A thousand sets over a year
+ * are then a few megabytes of doubles, where an object per set and date took ten times that.
  */
 
-/** Sums and counts of r1 and r7 per date, for the market and per set. */
-export type MarketTally = {
-	market: Record<string, [number, number, number, number]>;
-	sets: Record<string, Record<string, [number, number, number, number]>>;
+/** Consecutive dates from `from` (ISO), `width` numbers per date in `cells`. */
+export type DayRow = { from: string; cells: number[] };
+
+/** Sums and counts of r1 and r7 per date (`[sum r1, n r1, sum r7, n r7]`), for the market and per set. */
+export type MarketTally = { market: DayRow | null; sets: Record<string, DayRow> };
+
+/** Mean r1 and r7 per date (`[r1, r7]`, NaN where no card had one): the market's and each set's. */
+export type MarketTable = { market: DayRow | null; sets: Record<string, DayRow> };
+
+const TALLY_WIDTH = 4;
+const TABLE_WIDTH = 2;
+const DAY_MS = 86_400_000;
+
+// Day numbers of the dates seen (a run has a few hundred): the hot loops look dates up, not parse them.
+const dayNumbers = new Map<string, number>();
+const dayNumber = (date: string): number => {
+	let d = dayNumbers.get(date);
+	if (d === undefined) {
+		d = Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+		if (Number.isNaN(d)) throw new Error(`not an ISO date: ${date}`);
+		dayNumbers.set(date, d);
+	}
+	return d;
 };
+const isoDate = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/** The offset of `day`'s first cell in `row`, growing the row (with zeros) to cover it. */
+function cellOf(row: DayRow, day: number, width: number): number {
+	const start = dayNumber(row.from);
+	if (day < start) {
+		const pad = new Array<number>((start - day) * width).fill(0);
+		row.cells = pad.concat(row.cells);
+		row.from = isoDate(day);
+		return 0;
+	}
+	const at = (day - start) * width;
+	while (row.cells.length < at + width) row.cells.push(0);
+	return at;
+}
 
 /** An empty tally. */
-export const emptyMarketTally = (): MarketTally => ({ market: {}, sets: {} });
+export const emptyMarketTally = (): MarketTally => ({ market: null, sets: {} });
 
-const addTo = (into: Record<string, [number, number, number, number]>, date: string, r1: number, r7: number) => {
-	let cell = into[date];
-	if (!cell) {
-		cell = [0, 0, 0, 0];
-		into[date] = cell;
-	}
+const newRow = (date: string): DayRow => ({ from: date, cells: [] });
+
+function addTo(row: DayRow, day: number, r1: number, r7: number) {
+	const at = cellOf(row, day, TALLY_WIDTH);
+	const c = row.cells;
 	if (!Number.isNaN(r1)) {
-		cell[0] += r1;
-		cell[1]++;
+		(c[at] as number) += r1;
+		(c[at + 1] as number)++;
 	}
 	if (!Number.isNaN(r7)) {
-		cell[2] += r7;
-		cell[3]++;
+		(c[at + 2] as number) += r7;
+		(c[at + 3] as number)++;
 	}
-};
+}
 
 /** Counts one card-day's returns (NaN where undefined) into the market and its set. */
 export function tallyDay(t: MarketTally, set: string, date: string, r1: number, r7: number): void {
-	addTo(t.market, date, r1, r7);
+	const day = dayNumber(date);
+	t.market ??= newRow(date);
+	addTo(t.market, day, r1, r7);
 	let s = t.sets[set];
 	if (!s) {
-		s = {};
+		s = newRow(date);
 		t.sets[set] = s;
 	}
-	addTo(s, date, r1, r7);
+	addTo(s, day, r1, r7);
+}
+
+/** Adds row `b` into row `a` (a copy of `b` when there is no `a`). */
+function mergeRow(a: DayRow | null | undefined, b: DayRow): DayRow {
+	if (!a) return { from: b.from, cells: [...b.cells] };
+	if (b.cells.length === 0) return a;
+	const start = dayNumber(b.from);
+	const days = b.cells.length / TALLY_WIDTH;
+	// Cover b's last day first, then its first: both ends are then in range.
+	cellOf(a, start + days - 1, TALLY_WIDTH);
+	const at = cellOf(a, start, TALLY_WIDTH);
+	const c = a.cells;
+	for (let i = 0; i < b.cells.length; i++) (c[at + i] as number) += b.cells[i] as number;
+	return a;
 }
 
 /** Adds `from` into `into`. */
 export function mergeMarketTally(into: MarketTally, from: MarketTally): MarketTally {
-	const merge = (
-		a: Record<string, [number, number, number, number]>,
-		b: Record<string, [number, number, number, number]>,
-	) => {
-		for (const [date, cell] of Object.entries(b)) {
-			const c = a[date];
-			if (!c) a[date] = [...cell];
-			else for (let i = 0; i < 4; i++) (c[i] as number) += cell[i] as number;
-		}
-	};
-	merge(into.market, from.market);
-	for (const [set, dates] of Object.entries(from.sets)) {
-		let s = into.sets[set];
-		if (!s) {
-			s = {};
-			into.sets[set] = s;
-		}
-		merge(s, dates);
-	}
+	if (from.market) into.market = mergeRow(into.market, from.market);
+	for (const [set, row] of Object.entries(from.sets)) into.sets[set] = mergeRow(into.sets[set], row);
 	return into;
 }
 
-/** Mean r1 and r7 per date: the market's and each set's (null where no card had one). */
-export type MarketTable = {
-	market: Record<string, [number | null, number | null]>;
-	sets: Record<string, Record<string, [number | null, number | null]>>;
-};
-
-const means = (cells: Record<string, [number, number, number, number]>) =>
-	Object.fromEntries(
-		Object.entries(cells).map(([date, [s1, n1, s7, n7]]) => [date, [n1 > 0 ? s1 / n1 : null, n7 > 0 ? s7 / n7 : null]]),
-	) as Record<string, [number | null, number | null]>;
+function means(row: DayRow): DayRow {
+	const days = row.cells.length / TALLY_WIDTH;
+	const cells = new Array<number>(days * TABLE_WIDTH);
+	const c = row.cells;
+	for (let d = 0; d < days; d++) {
+		const at = d * TALLY_WIDTH;
+		const n1 = c[at + 1] as number;
+		const n7 = c[at + 3] as number;
+		cells[d * TABLE_WIDTH] = n1 > 0 ? (c[at] as number) / n1 : Number.NaN;
+		cells[d * TABLE_WIDTH + 1] = n7 > 0 ? (c[at + 2] as number) / n7 : Number.NaN;
+	}
+	return { from: row.from, cells };
+}
 
 /** The means of a merged tally. */
 export function marketTable(t: MarketTally): MarketTable {
-	return {
-		market: means(t.market),
-		sets: Object.fromEntries(Object.entries(t.sets).map(([set, cells]) => [set, means(cells)])),
-	};
+	const sets: Record<string, DayRow> = {};
+	for (const [set, row] of Object.entries(t.sets)) sets[set] = means(row);
+	return { market: t.market ? means(t.market) : null, sets };
+}
+
+/** A market table as JSON: NaN (no mean that day) is written as null. */
+export const marketTableJson = (table: MarketTable): string => JSON.stringify(table);
+
+/** A market table read back from its JSON (null cells become NaN again). */
+export function parseMarketTable(json: string): MarketTable {
+	const raw = JSON.parse(json) as { market: DayRow | null; sets: Record<string, DayRow> };
+	const revive = (row: DayRow): DayRow => ({ from: row.from, cells: row.cells.map((v) => v ?? Number.NaN) });
+	const sets: Record<string, DayRow> = {};
+	for (const [set, row] of Object.entries(raw.sets)) sets[set] = revive(row);
+	return { market: raw.market ? revive(raw.market) : null, sets };
 }
 
 /** The cross-sectional features, in the order the model stores them. */
 export const CROSS_FEATURES = ["mkt_r1", "mkt_r7", "set_r1", "set_r7", "rel_r1", "rel_r7"] as const;
 
-const nan = (v: number | null | undefined) => (v === null || v === undefined ? Number.NaN : v);
+/** Row `row`'s mean `k` (0: r1, 1: r7) on `day`, NaN when it has none. */
+function meanOn(row: DayRow | null | undefined, day: number, k: number): number {
+	if (!row) return Number.NaN;
+	const at = (day - dayNumber(row.from)) * TABLE_WIDTH + k;
+	return at >= 0 && at < row.cells.length ? (row.cells[at] as number) : Number.NaN;
+}
 
 /** One card-day's cross-sectional features, given the card's own r1 and r7 (NaN where undefined). */
 export function crossFeatures(table: MarketTable, set: string, date: string, r1: number, r7: number): number[] {
-	const m = table.market[date];
-	const s = table.sets[set]?.[date];
-	const setR1 = nan(s?.[0]);
-	const setR7 = nan(s?.[1]);
-	return [nan(m?.[0]), nan(m?.[1]), setR1, setR7, r1 - setR1, r7 - setR7];
+	const day = dayNumber(date);
+	const s = table.sets[set];
+	const setR1 = meanOn(s, day, 0);
+	const setR7 = meanOn(s, day, 1);
+	return [meanOn(table.market, day, 0), meanOn(table.market, day, 1), setR1, setR7, r1 - setR1, r7 - setR7];
 }

@@ -9,7 +9,7 @@ import { recordStaged } from "../db/track-record";
 import { writeTable } from "../lib/parquet";
 import { type PriceRow, toSeries } from "../model/card-series";
 import { buildTable, joinMarket } from "../model/feature-table";
-import { emptyMarketTally, marketTable } from "../model/market";
+import { emptyMarketTally, marketTable, marketTableJson } from "../model/market";
 import type { RuleSpec } from "../model/rules";
 import { ruleVersion } from "./model-ref";
 import { publishShard } from "./steps/publish";
@@ -42,7 +42,7 @@ export async function publishRows(
 	const marketRef = await putObject(
 		env.ARCHIVE,
 		`${prefix}/market.json`,
-		JSON.stringify(marketTable(market)),
+		marketTableJson(marketTable(market)),
 		"application/json",
 	);
 	const version = ruleVersion(rule);

@@ -26,9 +26,14 @@ export async function getBytes(bucket: R2Bucket, key: string): Promise<ArrayBuff
 	return object.arrayBuffer();
 }
 
+/** An object's text (UTF-8), or an error naming the key. */
+export async function getText(bucket: R2Bucket, key: string): Promise<string> {
+	return new TextDecoder().decode(await getBytes(bucket, key));
+}
+
 /** An object parsed as JSON. */
 export async function getJson<T>(bucket: R2Bucket, key: string): Promise<T> {
-	return JSON.parse(new TextDecoder().decode(await getBytes(bucket, key))) as T;
+	return JSON.parse(await getText(bucket, key)) as T;
 }
 
 /** Whether every referenced object is still there with the recorded SHA-256 (so cached outputs can be reused). */

@@ -104,10 +104,14 @@ describe("buildTable", () => {
 		const market = emptyMarketTally();
 		buildTable([A, B], { ...OPTIONS, market });
 		// 01-02: both cards' r1; 01-01: neither card has one.
-		expect(market.market["2026-01-02"]?.[1]).toBe(2);
-		expect(market.market["2026-01-02"]?.[0]).toBeCloseTo(Math.log(1.3) + Math.log(51 / 50), 12);
-		expect(market.market["2026-01-01"]).toEqual([0, 0, 0, 0]);
-		expect(market.sets.s2?.["2026-01-04"]?.[0]).toBeCloseTo(Math.log(52 / 51), 12);
+		// One row of four numbers a day from the first date: [sum r1, n r1, sum r7, n r7].
+		expect(market.market?.from).toBe("2026-01-01");
+		expect(market.market?.cells[5]).toBe(2);
+		expect(market.market?.cells[4]).toBeCloseTo(Math.log(1.3) + Math.log(51 / 50), 12);
+		expect(market.market?.cells.slice(0, 4)).toEqual([0, 0, 0, 0]);
+		const s2 = market.sets.s2;
+		const day = (Date.parse("2026-01-04") - Date.parse(s2?.from ?? "")) / 86_400_000;
+		expect(s2?.cells[day * 4]).toBeCloseTo(Math.log(52 / 51), 12);
 	});
 });
 

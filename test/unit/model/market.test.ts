@@ -2,15 +2,19 @@ import { describe, expect, it } from "vitest";
 import {
 	CROSS_FEATURES,
 	crossFeatures,
+	type DayRow,
 	emptyMarketTally,
 	type MarketTally,
 	marketTable,
+	marketTableJson,
 	mergeMarketTally,
+	parseMarketTable,
 	tallyDay,
 } from "../../../src/model/market";
 
 const D1 = "2026-01-01";
 const D2 = "2026-01-02";
+const D3 = "2026-01-03";
 const N = Number.NaN;
 
 /** Card-days: set, date, r1, r7. */
@@ -27,15 +31,32 @@ const tallyOf = (days: typeof DAYS) => {
 	return t;
 };
 
+/** The `width` numbers of `date` in a row, or null when the row does not cover it. */
+const on = (row: DayRow | null | undefined, date: string, width: number) => {
+	if (!row) return null;
+	const at = ((Date.parse(date) - Date.parse(row.from)) / 86_400_000) * width;
+	return at >= 0 && at < row.cells.length ? row.cells.slice(at, at + width) : null;
+};
+
 describe("tallyDay", () => {
 	it("sums r1 and r7 with their counts per date, for the market and the card's set, skipping NaN", () => {
 		expect(tallyOf(DAYS)).toEqual({
-			market: { [D1]: [0.1 + 0.3 - 0.2, 3, 0.2 + 0.4, 2], [D2]: [0.05, 1, 0, 0] },
+			market: { from: D1, cells: [0.1 + 0.3 - 0.2, 3, 0.2 + 0.4, 2, 0.05, 1, 0, 0] },
 			sets: {
-				s1: { [D1]: [0.1 + 0.3, 2, 0.2, 1] },
-				s2: { [D1]: [-0.2, 1, 0.4, 1], [D2]: [0.05, 1, 0, 0] },
+				s1: { from: D1, cells: [0.1 + 0.3, 2, 0.2, 1] },
+				s2: { from: D1, cells: [-0.2, 1, 0.4, 1, 0.05, 1, 0, 0] },
 			},
 		});
+	});
+
+	it("holds one flat row per series over consecutive dates, zeros on dates no card had", () => {
+		const t = tallyOf([
+			["s1", D3, 0.1, 0.2],
+			["s1", D1, 0.3, N],
+		]);
+		// An earlier date extends the row at its start; the day between is all zeros.
+		expect(t.sets.s1).toEqual({ from: D1, cells: [0.3, 1, 0, 0, 0, 0, 0, 0, 0.1, 1, 0.2, 1] });
+		expect(t.market).toEqual(t.sets.s1);
 	});
 });
 
@@ -44,32 +65,49 @@ describe("mergeMarketTally", () => {
 		const merged = mergeMarketTally(tallyOf(DAYS.slice(0, 1)), tallyOf(DAYS.slice(1)));
 		const whole = tallyOf(DAYS);
 		expect(merged.sets).toEqual(whole.sets);
-		expect(Object.keys(merged.market).sort()).toEqual([D1, D2]);
-		for (const [date, cell] of Object.entries(whole.market))
-			cell.forEach((v, i) => {
-				expect(merged.market[date]?.[i]).toBeCloseTo(v, 12);
-			});
+		expect(merged.market?.from).toBe(D1);
+		expect(merged.market?.cells).toHaveLength(whole.market?.cells.length ?? -1);
+		whole.market?.cells.forEach((v, i) => {
+			expect(merged.market?.cells[i]).toBeCloseTo(v, 12);
+		});
+	});
+
+	it("merges rows that cover different dates, either side", () => {
+		const late = tallyOf([["s1", D3, 0.1, N]]);
+		const early = tallyOf([["s1", D1, 0.2, N]]);
+		const merged = mergeMarketTally(late, early);
+		expect(merged.sets.s1).toEqual({ from: D1, cells: [0.2, 1, 0, 0, 0, 0, 0, 0, 0.1, 1, 0, 0] });
+		expect(mergeMarketTally(tallyOf([["s1", D1, 0.2, N]]), tallyOf([["s1", D3, 0.1, N]])).sets.s1).toEqual(
+			merged.sets.s1,
+		);
 	});
 
 	it("copies the cells it adds, so later merges leave the source unchanged", () => {
 		const from = tallyOf(DAYS.slice(3));
 		const into: MarketTally = mergeMarketTally(emptyMarketTally(), from);
 		mergeMarketTally(into, from);
-		expect(into.market[D2]).toEqual([0.1, 2, 0, 0]);
-		expect(from.market[D2]).toEqual([0.05, 1, 0, 0]);
-		expect(from.sets.s2?.[D2]).toEqual([0.05, 1, 0, 0]);
+		expect(on(into.market, D2, 4)).toEqual([0.1, 2, 0, 0]);
+		expect(on(from.market, D2, 4)).toEqual([0.05, 1, 0, 0]);
+		expect(on(from.sets.s2, D2, 4)).toEqual([0.05, 1, 0, 0]);
 	});
 });
 
 describe("marketTable", () => {
-	it("takes means per date, null where no card had the return", () => {
+	it("takes means per date, NaN where no card had the return", () => {
 		const table = marketTable(tallyOf(DAYS));
-		expect(table.market[D1]?.[0]).toBeCloseTo(0.2 / 3, 12);
-		expect(table.market[D1]?.[1]).toBeCloseTo(0.3, 12);
-		expect(table.market[D2]).toEqual([0.05, null]);
-		expect(table.sets.s1?.[D1]?.[0]).toBeCloseTo(0.2, 12);
-		expect(table.sets.s1?.[D1]?.[1]).toBeCloseTo(0.2, 12);
-		expect(table.sets.s2?.[D2]).toEqual([0.05, null]);
+		expect(on(table.market, D1, 2)?.[0]).toBeCloseTo(0.2 / 3, 12);
+		expect(on(table.market, D1, 2)?.[1]).toBeCloseTo(0.3, 12);
+		expect(on(table.market, D2, 2)).toEqual([0.05, N]);
+		expect(on(table.sets.s1, D1, 2)?.[0]).toBeCloseTo(0.2, 12);
+		expect(on(table.sets.s1, D1, 2)?.[1]).toBeCloseTo(0.2, 12);
+		expect(on(table.sets.s2, D2, 2)).toEqual([0.05, N]);
+	});
+
+	it("survives its JSON: NaN is written as null and read back as NaN", () => {
+		const table = marketTable(tallyOf(DAYS));
+		const json = marketTableJson(table);
+		expect(json).toContain("null");
+		expect(parseMarketTable(json)).toEqual(table);
 	});
 });
 
