@@ -78,7 +78,7 @@ const platform = await openLocalKv();
 const devKey = await ensureDevKey(platform.env.API_KEYS).finally(() => platform.dispose());
 
 console.log(`3/4 starting the Worker on http://localhost:${port} …`);
-const dev = await startWranglerDev(port, { output: "inherit", args: ["--test-scheduled"], pidFile: PID_FILE });
+const dev = await startWranglerDev(port, { output: "filtered", args: ["--test-scheduled"], pidFile: PID_FILE });
 for (const signal of ["SIGINT", "SIGTERM"] as const)
 	process.on(signal, () => {
 		void dev.stop().then(() => process.exit(0));

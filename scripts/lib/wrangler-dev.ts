@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { devOutputFilter } from "./dev-output";
 import { bin, childEnv, ROOT } from "./local";
 
 /** Whether anything answers HTTP at `base` (any status: a 503 before the first model still counts). */
@@ -22,14 +23,20 @@ const GUARD = join(ROOT, "scripts", "lib", "guard.mjs");
  * Starts `wrangler dev` on 127.0.0.1:`port` and resolves once it answers. It runs under a guard
  * (scripts/lib/guard.mjs) holding its own process group, which stops the whole group when this
  * process exits, even when it is killed outright, so no Worker is left holding the port.
- * `output: "inherit"` shows its logs; "quiet" keeps them for the error message if it dies first.
+ * `output: "inherit"` shows its logs; "filtered" shows only real problems (dev-output.ts); "quiet"
+ * keeps them for the error message if it dies first.
  */
 export async function startWranglerDev(
 	port: number,
-	options: { output?: "inherit" | "quiet"; args?: string[]; timeoutMs?: number; pidFile?: string } = {},
+	options: {
+		output?: "inherit" | "filtered" | "quiet";
+		args?: string[];
+		timeoutMs?: number;
+		pidFile?: string;
+	} = {},
 ): Promise<DevServer> {
 	const base = `http://localhost:${port}`;
-	const quiet = options.output !== "inherit";
+	const inherit = options.output === "inherit";
 	const child = spawn(
 		process.execPath,
 		[GUARD, bin("wrangler"), "dev", "--port", String(port), "--ip", "127.0.0.1", ...(options.args ?? [])],
@@ -37,16 +44,25 @@ export async function startWranglerDev(
 			cwd: ROOT,
 			env: childEnv(options.pidFile ? { POKEWATCH_PID_FILE: options.pidFile } : {}),
 			// stdin stays open: its end tells the guard this process is gone.
-			stdio: ["pipe", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"],
+			stdio: ["pipe", inherit ? "inherit" : "pipe", inherit ? "inherit" : "pipe"],
 		},
 	);
 	let log = "";
-	child.stdout?.on("data", (chunk: Buffer) => {
-		log = (log + chunk.toString()).slice(-4000);
-	});
-	child.stderr?.on("data", (chunk: Buffer) => {
-		log = (log + chunk.toString()).slice(-4000);
-	});
+	const keep = options.output === "filtered" ? devOutputFilter() : null;
+	for (const [stream, out] of [
+		[child.stdout, process.stdout],
+		[child.stderr, process.stderr],
+	] as const) {
+		let partial = "";
+		stream?.on("data", (chunk: Buffer) => {
+			const text = chunk.toString();
+			log = (log + text).slice(-4000);
+			if (!keep) return;
+			const lines = (partial + text).split("\n");
+			partial = lines.pop() ?? "";
+			for (const line of lines) if (keep(line)) out.write(`${line}\n`);
+		});
+	}
 	let exited = false;
 	child.on("exit", () => {
 		exited = true;

@@ -20,6 +20,13 @@ export type RequestLogLine = {
 };
 
 /**
+ * A line's level: `error` for a fault of the service, `warn` for a refused request and for 503,
+ * which the API answers on purpose (no model published yet, a dependency down) with Retry-After.
+ */
+export const levelOf = (status: number): RequestLogLine["level"] =>
+	status >= 500 && status !== 503 ? "error" : status >= 400 ? "warn" : "info";
+
+/**
  * Writes one JSON line per request for `wrangler tail --format json` and Workers Logs: request
  * id, key id (never the key), matched route, status, latency, cache outcome, model version,
  * signal and rate-limit remaining. Nothing from headers or bodies is logged. The same figures go
@@ -32,7 +39,7 @@ export const requestLog = (options: { write?: (line: RequestLogLine) => void } =
 		await next();
 		const status = c.res.status;
 		const line: RequestLogLine = {
-			level: status >= 500 ? "error" : status >= 400 ? "warn" : "info",
+			level: levelOf(status),
 			msg: "request",
 			request_id: c.get("requestId"),
 			key_id: c.get("apiKey")?.id ?? null,
