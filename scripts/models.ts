@@ -82,9 +82,9 @@ async function main(): Promise<number> {
 	const go = async (target: Target) => {
 		const api = new Api(target);
 		if (command === "list") {
-			const answer = await api.request<{ models: Model[] }>("GET", "/v1/models?limit=100");
+			const answer = await api.request<{ data: Model[] }>("GET", "/v1/models?limit=100");
 			if (answer.status !== 200) throw new Error(describeProblem(answer));
-			printTable(answer.body.models);
+			printTable(answer.body.data);
 			return 0;
 		}
 		const answer = await api.request<{ version: string; previous: string | null }>(

@@ -139,11 +139,11 @@ export async function benchPipeline(args: string[]): Promise<number> {
 		console.log(`run ${id}: ${ended.status}${ended.reason ? ` (${ended.reason})` : ""} in ${seconds} s`);
 
 		// The learned model the run fitted, and what it published with.
-		const models = await api.request<{ models: { version: string; source: string; row_count: number }[] }>(
+		const models = await api.request<{ data: { version: string; source: string; row_count: number }[] }>(
 			"GET",
 			"/v1/models",
 		);
-		const model = models.body.models?.find((m) => m.version === ended.model_version) ?? null;
+		const model = models.body.data?.find((m) => m.version === ended.model_version) ?? null;
 		if (model)
 			console.log(`learned model ${model.version}: source ${model.source}, fitted on ${model.row_count} card-days`);
 		console.log(`published with ${ended.serving_version}`);

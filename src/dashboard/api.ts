@@ -97,7 +97,7 @@ export class Api {
 		await this.pages<CataloguePage>(
 			`/v1/cards?limit=${PAGE_SIZE}`,
 			(page) => {
-				if (Array.isArray(page.items)) cards.push(...page.items.filter((c) => typeof c?.card_id === "string"));
+				if (Array.isArray(page.data)) cards.push(...page.data.filter((c) => typeof c?.card_id === "string"));
 				modelVersion ??= typeof page.model_version === "string" ? page.model_version : undefined;
 				dataAsOf ??= typeof page.data_as_of === "string" ? page.data_as_of : undefined;
 			},
@@ -121,7 +121,7 @@ export class Api {
 			`/v1/track-record?card_id=${encodeURIComponent(cardId)}&limit=${PAGE_SIZE}`,
 			(page) => {
 				summary ??= page.summary && typeof page.summary === "object" ? page.summary : undefined;
-				if (Array.isArray(page.items)) items.push(...page.items.filter((r) => r?.card_id === cardId));
+				if (Array.isArray(page.data)) items.push(...page.data.filter((r) => r?.card_id === cardId));
 			},
 			{ maxPages: RECORD_PAGES },
 		);

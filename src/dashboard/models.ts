@@ -14,7 +14,7 @@ const edgeClass = (v: unknown) => (typeof v !== "number" || v === 0 ? "num" : v 
  * outcome of, and its building run's validation pooled edge and side edges.
  */
 export function renderModels(tbody: HTMLTableSectionElement, list: ModelList): void {
-	const models = Array.isArray(list.models) ? list.models.filter((m) => typeof m?.version === "string") : [];
+	const models = Array.isArray(list.data) ? list.data.filter((m) => typeof m?.version === "string") : [];
 	tbody.replaceChildren(
 		...models.map((m) => {
 			const champion = isChampion(m, list);

@@ -78,7 +78,7 @@ export async function loadRuns(api: Api, gen: number): Promise<void> {
 	try {
 		const list = await api.get<RunList>("/v1/runs?limit=20");
 		if (gen !== state.generation) return;
-		const runs = Array.isArray(list.runs) ? list.runs.filter((r) => typeof r?.id === "string") : [];
+		const runs = Array.isArray(list.data) ? list.data.filter((r) => typeof r?.id === "string") : [];
 		renderRuns(el.runs, runs, state.run, (run) => void selectRun(run));
 		el.runsCount.textContent = runs.length
 			? `${plural(runs.length, "run")}${list.next_cursor ? " (the newest)" : ""}`
@@ -100,12 +100,12 @@ export async function loadModels(api: Api, gen: number): Promise<boolean> {
 		if (gen !== state.generation) return false;
 		renderModels(el.models, list);
 		state.champion = typeof list.champion === "string" ? list.champion : null;
-		const count = Array.isArray(list.models) ? list.models.length : 0;
+		const count = Array.isArray(list.data) ? list.data.length : 0;
 		el.modelsCount.textContent = [
 			`${plural(count, "version")}${list.next_cursor ? " (the newest)" : ""}`,
 			list.champion ? `champion ${list.champion}` : "no champion",
 		].join(" · ");
-		setMessage(el.modelsMsg, Array.isArray(list.models) && list.models.length ? "" : "No model versions yet.");
+		setMessage(el.modelsMsg, Array.isArray(list.data) && list.data.length ? "" : "No model versions yet.");
 		return true;
 	} catch (error) {
 		if (gen !== state.generation) return false;

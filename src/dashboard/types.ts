@@ -25,7 +25,7 @@ export type CatalogueCard = {
 
 /** A page of GET /v1/cards. */
 export type CataloguePage = {
-	items: CatalogueCard[];
+	data: CatalogueCard[];
 	next_cursor?: string | null;
 	model_version?: string;
 	data_as_of?: string;
@@ -92,7 +92,7 @@ export type TrackRecordSummary = {
 };
 
 /** A page of GET /v1/track-record. */
-export type TrackRecordPage = { summary?: TrackRecordSummary; items: TrackRecordEntry[]; next_cursor?: string | null };
+export type TrackRecordPage = { summary?: TrackRecordSummary; data: TrackRecordEntry[]; next_cursor?: string | null };
 
 /** One run as GET /v1/runs lists it. */
 export type RunSummary = {
@@ -117,7 +117,7 @@ export type RunSummary = {
 };
 
 /** GET /v1/runs. */
-export type RunList = { runs: RunSummary[]; next_cursor?: string | null };
+export type RunList = { data: RunSummary[]; next_cursor?: string | null };
 
 /** One metric of a run. */
 export type RunMetric = { subject: string; window_name: string; name: string; value: number | null };
@@ -161,4 +161,4 @@ export type ModelInfo = {
 };
 
 /** GET /v1/models. */
-export type ModelList = { champion?: string | null; models: ModelInfo[]; next_cursor?: string | null };
+export type ModelList = { champion?: string | null; data: ModelInfo[]; next_cursor?: string | null };

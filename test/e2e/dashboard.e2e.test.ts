@@ -157,14 +157,14 @@ describe.skipIf(!chromiumAvailable && !required)("the operator dashboard in Chro
 
 		// The catalogue: every sample card, as published (signal, prices, chances, the reason for a HOLD).
 		const catalogue = await checkCatalogue(page, api);
-		expect(catalogue.items).toHaveLength(SAMPLE_CARDS);
+		expect(catalogue.data).toHaveLength(SAMPLE_CARDS);
 		expect(catalogue.model_version).toBe(run.serving_version);
 
 		// A card's chart: every day of its history, its BUY and SELL days, its track record by outcome.
 		await page.locator(`#catalogue-rows tr[data-card-id="${CARD}"]`).click();
 		await checkChart(page, api, CARD);
 		expect(await text(page, "#chart-title")).toBe("Charizard ex");
-		const latest = catalogue.items.find((c) => c.card_id === CARD);
+		const latest = catalogue.data.find((c) => c.card_id === CARD);
 		expect(await text(page, "#chart-signal .badge")).toBe(latest?.latest_signal);
 		if (latest?.reason) expect(await text(page, "#chart-signal")).toContain(latest.reason);
 		expect(await page.locator(`#catalogue-rows tr[data-card-id="${CARD}"] button`).getAttribute("aria-pressed")).toBe(

@@ -24,8 +24,8 @@ const text = async (page: Page, selector: string) => ((await page.locator(select
 export async function checkCatalogue(page: Page, api: ApiGet): Promise<CataloguePage> {
 	const answer = await api<CataloguePage>("/v1/cards?limit=100");
 	const rows = page.locator("#catalogue-rows tr");
-	expect(await rows.count()).toBe(answer.items.length);
-	for (const card of answer.items) {
+	expect(await rows.count()).toBe(answer.data.length);
+	for (const card of answer.data) {
 		const row = page.locator(`#catalogue-rows tr[data-card-id="${card.card_id}"]`);
 		const cells = (await row.locator("td").allTextContents()).map((t) => t.trim());
 		// Latest (wide screens only), market, expected, deviation, signal.
@@ -60,7 +60,7 @@ export async function checkChart(page: Page, api: ApiGet, cardId: string): Promi
 	expect(line).toContain(`expected price ${history.horizon_days} days ahead`);
 	// The track record, judged here on its own: a BUY is right when the price first moved up, a SELL when down.
 	const counts = { answers: 0, right: 0, wrong: 0, undecided: 0, pending: 0, hold: 0 };
-	for (const r of record.items) {
+	for (const r of record.data) {
 		counts.answers++;
 		if (r.signal !== "BUY" && r.signal !== "SELL") counts.hold++;
 		else if (r.outcome === null || r.outcome === undefined) counts.pending++;
@@ -162,12 +162,12 @@ export async function checkRunDetail(page: Page, run: RunAnswer): Promise<void> 
 /** The model versions: the champion marked, each version's kind and validation pooled edge. */
 export async function checkModels(page: Page, api: ApiGet): Promise<ModelList> {
 	const list = await api<ModelList>("/v1/models?limit=20");
-	expect(await page.locator("#model-rows tr").count()).toBe(list.models.length);
+	expect(await page.locator("#model-rows tr").count()).toBe(list.data.length);
 	const champion = page.locator("#model-rows tr.champion");
 	expect(await champion.count()).toBe(1);
 	expect(await champion.getAttribute("data-version")).toBe(list.champion);
 	expect(await champion.locator(".badge-champion").textContent()).toBe("champion");
-	for (const m of list.models) {
+	for (const m of list.data) {
 		const row = page.locator(`#model-rows tr[data-version="${m.version}"]`);
 		expect(await row.locator("td.kind").textContent(), m.version).toBe(m.kind);
 		const cells = (await row.locator("td").allTextContents()).map((t) => t.trim());

@@ -24,8 +24,8 @@ describe("GET /v1/cards", () => {
 				`?limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
 			);
 			expect(body.model_version).toBe(version);
-			seen.push(...body.items.map((i) => i.card_id));
-			sizes.push(body.items.length);
+			seen.push(...body.data.map((i) => i.card_id));
+			sizes.push(body.data.length);
 			cursor = body.next_cursor;
 			if (cursor === null) break;
 		}
@@ -36,22 +36,22 @@ describe("GET /v1/cards", () => {
 
 	it("ends without a cursor when the last page is exactly full", async () => {
 		const first = await page("?limit=8");
-		expect(first.items).toHaveLength(8);
+		expect(first.data).toHaveLength(8);
 		expect(first.next_cursor).not.toBeNull();
 		const second = await page(`?limit=8&cursor=${first.next_cursor}`);
-		expect(second.items.map((i) => i.card_id)).toEqual(SAMPLE_CARD_IDS.slice(8));
+		expect(second.data.map((i) => i.card_id)).toEqual(SAMPLE_CARD_IDS.slice(8));
 		expect(second.next_cursor).toBeNull();
 	});
 
 	it("returns up to 50 cards by default", async () => {
 		const body = await page("");
-		expect(body.items).toHaveLength(16);
+		expect(body.data).toHaveLength(16);
 		expect(body.next_cursor).toBeNull();
 	});
 
 	it("gives each card its latest price, fair value and signal, as /v1/fair-price does", async () => {
 		const body = await page("?limit=1");
-		const [entry] = body.items;
+		const [entry] = body.data;
 		const cardId = SAMPLE_CARD_IDS[0];
 		expect(entry?.card_id).toBe(cardId);
 		expect(entry).toMatchObject({ name: "Gardevoir ex", set: "SV01: Scarlet & Violet Base Set" });
@@ -67,8 +67,8 @@ describe("GET /v1/cards", () => {
 	});
 
 	it("accepts limits of 1 and 100", async () => {
-		expect((await page("?limit=1")).items).toHaveLength(1);
-		expect((await page("?limit=100")).items).toHaveLength(16);
+		expect((await page("?limit=1")).data).toHaveLength(1);
+		expect((await page("?limit=100")).data).toHaveLength(16);
 	});
 
 	it("refuses limits outside 1..100 with a 422 naming query.limit", async () => {

@@ -33,7 +33,7 @@ describe("GET /v1/models and POST /v1/admin/models/{version}/promote", () => {
 	it("lists versions newest first with their kind, spec, aliases and the building run's validation figures", async () => {
 		const list = await readJson(await api("/v1/models"), ModelList);
 		expect(list.champion).toBe(current);
-		const learned = list.models.filter((m) => m.kind === "learned");
+		const learned = list.data.filter((m) => m.kind === "learned");
 		expect(learned.map((m) => m.version)).toEqual([current, older]);
 		const [built] = learned;
 		expect(built).toMatchObject({
@@ -46,9 +46,9 @@ describe("GET /v1/models and POST /v1/admin/models/{version}/promote", () => {
 		expect(built?.spec).toMatchObject({ kind: "learned", horizon_days: 7, min_price: 1 });
 
 		const page = await readJson(await api("/v1/models?limit=1"), ModelList);
-		expect(page.models).toHaveLength(1);
+		expect(page.data).toHaveLength(1);
 		const next = await readJson(await api(`/v1/models?limit=1&cursor=${page.next_cursor}`), ModelList);
-		expect(next.models.map((m) => m.version)).not.toContain(page.models[0]?.version);
+		expect(next.data.map((m) => m.version)).not.toContain(page.data[0]?.version);
 	});
 
 	it(

@@ -128,10 +128,10 @@ describe("the nightly pipeline on a market the model can learn", () => {
 		expect(answer.evidence.observations).toBe(110);
 
 		const ranked = await readJson(await api("/v1/signals?limit=100"), SignalList);
-		expect(ranked.items.length).toBeGreaterThan(0);
-		const probabilities = ranked.items.map((i) => i.probability);
+		expect(ranked.data.length).toBeGreaterThan(0);
+		const probabilities = ranked.data.map((i) => i.probability);
 		expect(probabilities).toEqual([...probabilities].sort((a, b) => b - a));
-		for (const i of ranked.items) expect(i.probability).toBe(i.latest_signal === "BUY" ? i.p_up : i.p_down);
+		for (const i of ranked.data) expect(i.probability).toBe(i.latest_signal === "BUY" ? i.p_up : i.p_down);
 	});
 
 	it(
@@ -163,8 +163,8 @@ describe("the nightly pipeline on a market the model can learn", () => {
 			expect(s).toMatchObject({ records: CARDS, resolved: CARDS, decided: expected.up + expected.down });
 			expect(s.buy.base_rate).toBeCloseTo(expected.up / (expected.up + expected.down), 10);
 			expect(s.buy.edge).toBeCloseTo((s.buy.precision ?? 0) - (s.buy.base_rate ?? 0), 10);
-			expect(page.items).toHaveLength(CARDS);
-			expect(page.items.every((i) => i.outcome !== null && i.model_version === version)).toBe(true);
+			expect(page.data).toHaveLength(CARDS);
+			expect(page.data.every((i) => i.outcome !== null && i.model_version === version)).toBe(true);
 		},
 		RUN_TIMEOUT,
 	);

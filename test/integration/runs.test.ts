@@ -55,7 +55,7 @@ describe("POST /v1/admin/runs", () => {
 			expect(forced.reused).toBe(false);
 			expect(forced.run.force).toBe(true);
 			const runs = await readJson(await api("/v1/runs"), RunList);
-			expect(runs.runs.filter((r) => r.source === source)).toHaveLength(2);
+			expect(runs.data.filter((r) => r.source === source)).toHaveLength(2);
 		},
 		RUN_TIMEOUT,
 	);
@@ -77,7 +77,7 @@ describe("POST /v1/admin/runs", () => {
 		const sampleMissing = await expectProblem(await postJson("/v1/admin/runs", { source: "sample" }), 422);
 		expect(sampleMissing.detail).toMatch(/^body\.source: the sample is not uploaded yet/);
 		const runs = await readJson(await api("/v1/runs?limit=100"), RunList);
-		expect(runs.runs.every((r) => r.source === source)).toBe(true);
+		expect(runs.data.every((r) => r.source === source)).toBe(true);
 	});
 
 	it("needs the admin scope", async () => {
@@ -103,13 +103,13 @@ describe("GET /v1/runs, /v1/runs/{id} and /v1/runs/compare", () => {
 
 	it("lists runs newest first, a page at a time", async () => {
 		const first = await readJson(await api("/v1/runs?limit=1"), RunList);
-		expect(first.runs.map((r) => r.id)).toEqual([ids[1]]);
+		expect(first.data.map((r) => r.id)).toEqual([ids[1]]);
 		expect(first.next_cursor).toBeTruthy();
 		const second = await readJson(await api(`/v1/runs?limit=1&cursor=${first.next_cursor}`), RunList);
-		expect(second).toMatchObject({ runs: [{ id: ids[0] }], next_cursor: null });
+		expect(second).toMatchObject({ data: [{ id: ids[0] }], next_cursor: null });
 		const complete = await readJson(await api("/v1/runs?status=complete"), RunList);
-		expect(complete.runs.map((r) => r.id).sort()).toEqual([...ids].sort());
-		expect((await readJson(await api("/v1/runs?status=failed"), RunList)).runs).toEqual([]);
+		expect(complete.data.map((r) => r.id).sort()).toEqual([...ids].sort());
+		expect((await readJson(await api("/v1/runs?status=failed"), RunList)).data).toEqual([]);
 	});
 
 	it("shows one run with its steps, params, metrics and artifacts", async () => {

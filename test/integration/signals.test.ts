@@ -31,32 +31,32 @@ describe("GET /v1/signals", () => {
 		const body = await signals();
 		expect(body.model_version).toBe(version);
 		expect(body.as_of).toBe("2026-05-03");
-		expect(body.items.map((i) => i.card_id)).toEqual(RANKED);
-		const magnitudes = body.items.map((i) => Math.abs(i.latest_deviation_pct ?? Number.NaN));
+		expect(body.data.map((i) => i.card_id)).toEqual(RANKED);
+		const magnitudes = body.data.map((i) => Math.abs(i.latest_deviation_pct ?? Number.NaN));
 		expect(magnitudes).toEqual([...magnitudes].sort((a, b) => b - a));
 	});
 
 	it("counts the exact thresholds as signals", async () => {
-		const byId = new Map((await signals()).items.map((i) => [i.card_id, i]));
+		const byId = new Map((await signals()).data.map((i) => [i.card_id, i]));
 		expect(byId.get("sig-buy-edge")).toMatchObject({ latest_deviation_pct: -0.1, latest_signal: "BUY" });
 		expect(byId.get("sig-sell-edge")).toMatchObject({ latest_deviation_pct: 0.15, latest_signal: "SELL" });
 	});
 
 	it("filters to BUY", async () => {
 		const body = await signals("?signal=BUY");
-		expect(body.items.map((i) => i.card_id)).toEqual(["sig-buy-big", "sig-buy-small", "sig-buy-edge"]);
-		expect(body.items.every((i) => i.latest_signal === "BUY" && (i.latest_deviation_pct ?? 0) < 0)).toBe(true);
+		expect(body.data.map((i) => i.card_id)).toEqual(["sig-buy-big", "sig-buy-small", "sig-buy-edge"]);
+		expect(body.data.every((i) => i.latest_signal === "BUY" && (i.latest_deviation_pct ?? 0) < 0)).toBe(true);
 	});
 
 	it("filters to SELL", async () => {
 		const body = await signals("?signal=SELL");
-		expect(body.items.map((i) => i.card_id)).toEqual(["sig-sell-big", "sig-sell-small", "sig-sell-edge"]);
-		expect(body.items.every((i) => i.latest_signal === "SELL" && (i.latest_deviation_pct ?? 0) > 0)).toBe(true);
+		expect(body.data.map((i) => i.card_id)).toEqual(["sig-sell-big", "sig-sell-small", "sig-sell-edge"]);
+		expect(body.data.every((i) => i.latest_signal === "SELL" && (i.latest_deviation_pct ?? 0) > 0)).toBe(true);
 	});
 
 	it("honours the limit", async () => {
-		expect((await signals("?limit=2")).items.map((i) => i.card_id)).toEqual(RANKED.slice(0, 2));
-		expect((await signals("?signal=BUY&limit=1")).items.map((i) => i.card_id)).toEqual(["sig-buy-big"]);
+		expect((await signals("?limit=2")).data.map((i) => i.card_id)).toEqual(RANKED.slice(0, 2));
+		expect((await signals("?signal=BUY&limit=1")).data.map((i) => i.card_id)).toEqual(["sig-buy-big"]);
 	});
 
 	it("refuses a signal other than BUY or SELL", async () => {

@@ -89,6 +89,7 @@ adminImportRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/v1/admin/imports",
+		operationId: "createImport",
 		tags,
 		summary:
 			"Import prices for a `file:` run: a whole small CSV (text/csv), or a commit of uploaded chunks (application/json)",
@@ -167,6 +168,7 @@ adminImportRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/v1/admin/imports/{sha256}",
+		operationId: "getImport",
 		tags,
 		summary: "An import: its size, date range and the `source` to run on it",
 		request: { params: Sha256Param },
@@ -188,6 +190,7 @@ adminImportRoutes.openapi(
 	createRoute({
 		method: "put",
 		path: "/v1/admin/imports/chunks/{sha256}",
+		operationId: "putImportChunk",
 		tags,
 		summary: "Upload one chunk of a large import: a canonical CSV of whole cards sorted by card and date",
 		description:
@@ -223,6 +226,7 @@ adminImportRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/v1/admin/imports/chunks/{sha256}",
+		operationId: "getImportChunk",
 		tags,
 		summary: "Whether a chunk is stored (so an interrupted upload resumes without resending it)",
 		request: { params: Sha256Param },
@@ -243,6 +247,7 @@ adminImportRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/v1/admin/sample",
+		operationId: "getSample",
 		tags,
 		summary: "The stored sample's key, SHA-256, size and upload time (JSON; PUT sends the CSV)",
 		responses: {
@@ -273,6 +278,7 @@ adminImportRoutes.openapi(
 	createRoute({
 		method: "put",
 		path: "/v1/admin/sample",
+		operationId: "putSample",
 		tags,
 		summary: "Store the sample CSV the `sample` source replays (validated like an upload)",
 		request: { body: { required: true, content: csvContent } },

@@ -33,6 +33,7 @@ adminKeyRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/v1/admin/keys",
+		operationId: "createKey",
 		tags,
 		summary: "Issue an API key (the secret is in this response only)",
 		request: { body: { required: true, content: { "application/json": { schema: CreateKeyRequest } } } },
@@ -71,6 +72,7 @@ adminKeyRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/v1/admin/keys",
+		operationId: "listKeys",
 		tags,
 		summary: "List API keys (never hashes or secrets)",
 		responses: {
@@ -88,6 +90,7 @@ adminKeyRoutes.openapi(
 	createRoute({
 		method: "delete",
 		path: "/v1/admin/keys/{id}",
+		operationId: "revokeKey",
 		tags,
 		summary: "Revoke an API key (takes effect everywhere within 60 s)",
 		request: { params: KeyIdParam },
@@ -109,6 +112,7 @@ adminKeyRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/v1/admin/keys/{id}/rotate",
+		operationId: "rotateKey",
 		tags,
 		summary: "Issue a replacement key; the old one keeps working for a grace period",
 		request: {

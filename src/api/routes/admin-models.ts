@@ -15,6 +15,7 @@ adminModelRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/v1/admin/models/{version}/promote",
+		operationId: "promoteModel",
 		tags: ["Admin: models"],
 		summary:
 			"Make a ready version the champion (a rollback is promoting an older one) and republish the newest night with it",

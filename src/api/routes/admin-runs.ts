@@ -18,6 +18,7 @@ adminRunRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/v1/admin/runs",
+		operationId: "startRun",
 		tags: ["Admin: pipeline"],
 		summary: "Start a pipeline run (or reuse the run for the same date, source and code version)",
 		request: { body: { required: true, content: { "application/json": { schema: StartRunRequest } } } },

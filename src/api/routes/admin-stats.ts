@@ -23,6 +23,7 @@ adminStatsRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/v1/admin/cache",
+		operationId: "getCacheStats",
 		tags: ["Admin: operations"],
 		summary: "Cache API memo hits and misses of the isolate that answers",
 		responses: {

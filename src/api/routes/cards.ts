@@ -45,6 +45,7 @@ cardRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/v1/cards",
+		operationId: "listCards",
 		tags,
 		summary: "The catalogue: each card with its latest price and signal, paginated",
 		request: { query: CatalogueQuery },
@@ -65,7 +66,7 @@ cardRoutes.openapi(
 		const last = page.at(-1);
 		return c.json(
 			{
-				items: page.map(catalogueEntry),
+				data: page.map(catalogueEntry),
 				next_cursor: rows.length > limit && last ? encodeCursor(last.card_id) : null,
 				model_version: state.model_version,
 				data_as_of: state.data_as_of,
@@ -79,6 +80,7 @@ cardRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/v1/cards/{card_id}/history",
+		operationId: "getCardHistory",
 		tags,
 		summary: "A card's dated market price, fair value and signal",
 		request: { params: CardIdParam, query: HistoryQuery },

@@ -18,6 +18,7 @@ fairPriceRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/v1/fair-price",
+		operationId: "getFairPrice",
 		tags,
 		summary: "Fair price and signal of a card on a day",
 		request: { body: { required: true, content: { "application/json": { schema: FairPriceRequest } } } },
@@ -36,6 +37,7 @@ fairPriceRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/v1/cards/{card_id}/fair-price",
+		operationId: "getCardFairPrice",
 		tags,
 		summary: "Fair price and signal of a card (cacheable GET)",
 		request: { params: CardIdParam, query: FairPriceQuery },
@@ -67,6 +69,7 @@ fairPriceRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/v1/fair-price/batch",
+		operationId: "getFairPrices",
 		tags,
 		summary: "Fair prices for up to 100 cards; each item succeeds or fails on its own",
 		request: { body: { required: true, content: { "application/json": { schema: BatchRequest } } } },

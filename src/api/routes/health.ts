@@ -14,6 +14,7 @@ healthRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/v1/health",
+		operationId: "getHealth",
 		tags: ["Health"],
 		// Public: no API key.
 		security: [],

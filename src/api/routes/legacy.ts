@@ -20,6 +20,7 @@ legacyRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/fair_price",
+		operationId: "legacyFairPrice",
 		tags,
 		deprecated: true,
 		summary: "Deprecated: use POST /v1/fair-price",
@@ -53,6 +54,7 @@ legacyRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/cards",
+		operationId: "legacyListCards",
 		tags,
 		deprecated: true,
 		summary: "Deprecated: use GET /v1/cards",
@@ -74,6 +76,7 @@ legacyRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/health",
+		operationId: "legacyHealth",
 		tags,
 		deprecated: true,
 		security: [],

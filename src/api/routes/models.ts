@@ -13,6 +13,7 @@ modelRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/v1/models",
+		operationId: "listModels",
 		tags: ["Models"],
 		summary: "Model versions newest first, with their aliases and validation figures",
 		request: { query: ModelsQuery },
@@ -37,7 +38,7 @@ modelRoutes.openapi(
 		return c.json(
 			{
 				champion: aliases.find((a) => a.alias === "champion")?.version ?? null,
-				models: page.map((v) => ({
+				data: page.map((v) => ({
 					version: v.version,
 					status: v.status,
 					kind: v.kind,

@@ -21,6 +21,7 @@ runRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/v1/runs",
+		operationId: "listRuns",
 		tags,
 		summary: "Pipeline runs, newest first",
 		request: { query: RunsQuery },
@@ -42,7 +43,7 @@ runRoutes.openapi(
 		c.header("Cache-Control", "no-store");
 		return c.json(
 			{
-				runs: page.map(runView),
+				data: page.map(runView),
 				next_cursor: runs.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
 			},
 			200,
@@ -55,6 +56,7 @@ runRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/v1/runs/compare",
+		operationId: "compareRuns",
 		tags,
 		summary: "Compare runs side by side: params and metrics, with whether they differ",
 		request: { query: CompareQuery },
@@ -101,6 +103,7 @@ runRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/v1/runs/{id}",
+		operationId: "getRun",
 		tags,
 		summary: "One run: its steps, params, metrics, artifacts and collection outcomes",
 		request: { params: RunIdParam },

@@ -13,6 +13,7 @@ signalRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/v1/signals",
+		operationId: "listSignals",
 		tags: ["Signals"],
 		summary: "Cards whose latest signal is BUY or SELL, most probable first",
 		request: { query: SignalsQuery },
@@ -27,7 +28,8 @@ signalRoutes.openapi(
 		const rows = await topServingSignals(c.env.DB, signal ? [signal] : ["BUY", "SELL"], limit);
 		return c.json(
 			{
-				items: rows.map((row) => ({ ...catalogueEntry(row), probability: row.strength })),
+				data: rows.map((row) => ({ ...catalogueEntry(row), probability: row.strength })),
+				next_cursor: null,
 				model_version: state.model_version,
 				as_of: state.data_as_of,
 			},

@@ -45,6 +45,7 @@ trackRecordRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/v1/track-record",
+		operationId: "getTrackRecord",
 		tags: ["Track record"],
 		summary: "The answers runs published, each with its realised first-passage outcome, and a per-side summary",
 		description:
@@ -83,7 +84,7 @@ trackRecordRoutes.openapi(
 		return c.json(
 			{
 				summary: summaryOf(counts),
-				items: page,
+				data: page,
 				next_cursor: rows.length > limit && last ? encodeCursor([last.run_date, last.card_id]) : null,
 			},
 			200,

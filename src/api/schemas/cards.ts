@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CardId, IsoDate, pageQuery, Signal } from "./common";
+import { CardId, IsoDate, listOf, pageQuery, Signal } from "./common";
 
 export const CardIdParam = z.object({ card_id: CardId.openapi({ param: { name: "card_id", in: "path" } }) });
 
@@ -22,14 +22,10 @@ export const CatalogueEntry = z
 
 export const CatalogueQuery = z.object(pageQuery(50));
 
-export const CataloguePage = z
-	.object({
-		items: z.array(CatalogueEntry),
-		next_cursor: z.string().nullable(),
-		model_version: z.string().openapi({ description: "The model the newest run published with." }),
-		data_as_of: IsoDate,
-	})
-	.openapi("CataloguePage");
+export const CataloguePage = listOf(CatalogueEntry, {
+	model_version: z.string().openapi({ description: "The model the newest run published with." }),
+	data_as_of: IsoDate,
+}).openapi("CataloguePage");
 
 export const HistoryQuery = z.object({
 	from: IsoDate.optional().openapi({ param: { name: "from", in: "query" } }),
@@ -76,6 +72,5 @@ export const SignalEntry = CatalogueEntry.extend({
 	}),
 }).openapi("SignalEntry");
 
-export const SignalList = z
-	.object({ items: z.array(SignalEntry), model_version: z.string(), as_of: IsoDate })
-	.openapi("SignalList");
+/** The ranked signals: one page (`next_cursor` is always null: `limit` says how many). */
+export const SignalList = listOf(SignalEntry, { model_version: z.string(), as_of: IsoDate }).openapi("SignalList");

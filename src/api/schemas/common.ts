@@ -64,3 +64,17 @@ export const pageQuery = (defaultLimit: number) => ({
 		.optional()
 		.openapi({ param: { name: "cursor", in: "query" }, description: "`next_cursor` from the previous page." }),
 });
+
+/**
+ * The one list envelope: the page in `data`, the cursor of the next page in `next_cursor` (null on
+ * the last), and any list-level facts beside them (a listing's model version, its summary).
+ */
+export const listOf = <T extends z.ZodType, E extends z.ZodRawShape = Record<never, never>>(item: T, extra?: E) =>
+	z.object({
+		data: z.array(item),
+		next_cursor: z
+			.string()
+			.nullable()
+			.openapi({ description: "Pass as `cursor` for the next page; null on the last." }),
+		...((extra ?? {}) as E),
+	});

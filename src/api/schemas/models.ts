@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { pageQuery } from "./common";
+import { listOf, pageQuery } from "./common";
 
 /** A model version name: `v<data date>-<10 hex>` for a learned model, `rule-<id>` for a rule. */
 export const VersionName = z
@@ -47,9 +47,7 @@ export const ModelInfo = z
 	.openapi("ModelInfo");
 
 /** A page of model versions and the current champion. */
-export const ModelList = z
-	.object({ champion: z.string().nullable(), models: z.array(ModelInfo), next_cursor: z.string().nullable() })
-	.openapi("ModelList");
+export const ModelList = listOf(ModelInfo, { champion: z.string().nullable() }).openapi("ModelList");
 
 /** Paging of GET /v1/models. */
 export const ModelsQuery = z.object(pageQuery(20));

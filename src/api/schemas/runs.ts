@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { SOURCE_MESSAGE, SOURCE_PATTERN } from "../../pipeline/params";
-import { IsoDate, pageQuery } from "./common";
+import { IsoDate, listOf, pageQuery } from "./common";
 
 /** A run id: the Workflow instance id (`nightly-2026-08-23`, `run-20260823-1a2b3c4d`). */
 export const RunId = z
@@ -120,7 +120,7 @@ export const RunDetail = Run.extend({
 export type RunDetail = z.infer<typeof RunDetail>;
 
 /** A page of runs. */
-export const RunList = z.object({ runs: z.array(Run), next_cursor: z.string().nullable() }).openapi("RunList");
+export const RunList = listOf(Run).openapi("RunList");
 
 /** Paging and filtering of GET /v1/runs. */
 export const RunsQuery = z.object({

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CardId, IsoDate, pageQuery, Signal } from "./common";
+import { CardId, IsoDate, listOf, pageQuery, Signal } from "./common";
 
 /** The query of GET /v1/track-record. */
 export const TrackRecordQuery = z.object({
@@ -65,6 +65,4 @@ export const TrackRecordSummary = z
 	.openapi("TrackRecordSummary");
 
 /** A page of the track record with its summary. */
-export const TrackRecordPage = z
-	.object({ summary: TrackRecordSummary, items: z.array(TrackRecordEntry), next_cursor: z.string().nullable() })
-	.openapi("TrackRecordPage");
+export const TrackRecordPage = listOf(TrackRecordEntry, { summary: TrackRecordSummary }).openapi("TrackRecordPage");

@@ -34,7 +34,7 @@ const READS = {
 	],
 	CataloguePage: [
 		CataloguePage,
-		fields<View.CataloguePage>({ items: true, next_cursor: true, model_version: true, data_as_of: true }),
+		fields<View.CataloguePage>({ data: true, next_cursor: true, model_version: true, data_as_of: true }),
 	],
 	History: [
 		History,
@@ -101,7 +101,7 @@ const READS = {
 			edge: true,
 		}),
 	],
-	TrackRecordPage: [TrackRecordPage, fields<View.TrackRecordPage>({ summary: true, items: true, next_cursor: true })],
+	TrackRecordPage: [TrackRecordPage, fields<View.TrackRecordPage>({ summary: true, data: true, next_cursor: true })],
 	Run: [
 		Run,
 		fields<View.RunSummary>({
@@ -122,7 +122,7 @@ const READS = {
 			reason: true,
 		}),
 	],
-	RunList: [RunList, fields<View.RunList>({ runs: true, next_cursor: true })],
+	RunList: [RunList, fields<View.RunList>({ data: true, next_cursor: true })],
 	RunDetail: [
 		RunDetail,
 		fields<Omit<View.RunDetail, keyof View.RunSummary>>({ steps: true, metrics: true, params: true, collection: true }),
@@ -158,7 +158,7 @@ const READS = {
 			mape: true,
 		}),
 	],
-	ModelList: [ModelList, fields<View.ModelList>({ champion: true, models: true, next_cursor: true })],
+	ModelList: [ModelList, fields<View.ModelList>({ champion: true, data: true, next_cursor: true })],
 } as const;
 
 describe("the dashboard's view of the API", () => {
