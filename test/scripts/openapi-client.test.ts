@@ -36,7 +36,9 @@ beforeAll(async () => {
 	await runSamplePipeline(worker.url, keys.admin);
 	// Inside the project, so the client resolves openapi-fetch from its node_modules.
 	dir = await mkdtemp(join(ROOT, ".wrangler", "tmp", "openapi-client-"));
-	const document = await (await fetch(new URL("/openapi.json", worker.url))).json();
+	const document = (await (await fetch(new URL("/openapi.json", worker.url))).json()) as Parameters<
+		typeof openapiTS
+	>[0];
 	await writeFile(join(dir, "pokewatch-api.d.ts"), astToString(await openapiTS(document)));
 	await writeFile(join(dir, "package.json"), JSON.stringify({ type: "module" }));
 	await writeFile(
