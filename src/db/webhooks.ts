@@ -29,12 +29,21 @@ const toSubscription = (r: SubscriptionRow): Subscription => ({
 	signals: JSON.parse(r.signals) as Signal[],
 });
 
-/** Stores a new subscription with its sealed secret. */
-export async function insertSubscription(db: D1Database, s: Subscription, secretCipher: string): Promise<void> {
-	await db
+/**
+ * Stores a new subscription with its sealed secret, unless its key already holds `max`: false
+ * then. One statement, so concurrent creations cannot pass the cap together.
+ */
+export async function insertSubscription(
+	db: D1Database,
+	s: Subscription,
+	secretCipher: string,
+	max: number,
+): Promise<boolean> {
+	const res = await db
 		.prepare(
 			`INSERT INTO webhook_subscriptions (${SUB_COLUMNS}, secret_cipher)
-			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)`,
+			 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15
+			 WHERE (SELECT COUNT(*) FROM webhook_subscriptions WHERE key_id = ?2) < ?16`,
 		)
 		.bind(
 			s.id,
@@ -52,8 +61,10 @@ export async function insertSubscription(db: D1Database, s: Subscription, secret
 			s.created_at,
 			s.updated_at,
 			secretCipher,
+			max,
 		)
 		.run();
+	return res.meta.changes > 0;
 }
 
 /** A key's subscription, or null (also when it belongs to another key). */
@@ -93,18 +104,6 @@ export async function listSubscriptions(
 		.bind(keyId, after?.created_at ?? "", after?.id ?? "", limit)
 		.all<SubscriptionRow>();
 	return results.map(toSubscription);
-}
-
-/** How many subscriptions a key holds. */
-export async function countSubscriptions(db: D1Database, keyId: string): Promise<number> {
-	return (
-		(
-			await db
-				.prepare("SELECT COUNT(*) AS n FROM webhook_subscriptions WHERE key_id = ?")
-				.bind(keyId)
-				.first<{ n: number }>()
-		)?.n ?? 0
-	);
 }
 
 /** Every active subscription (the notify step matches each run's changes against them). */

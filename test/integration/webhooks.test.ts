@@ -71,6 +71,18 @@ describe("managing webhooks", () => {
 		expect([...first.data, ...second.data].map((w) => w.id).sort()).toEqual([...ids].sort());
 	});
 
+	it("a key holds at most WEBHOOK_MAX_PER_KEY (20) webhooks, even when created all at once", async () => {
+		const { key } = await issueKey({ name: "greedy" });
+		const headers = { "X-API-Key": key };
+		const body = { url: "https://hooks.example.com/many", all: true, signals: ["BUY"] };
+		const answers = await Promise.all(Array.from({ length: 25 }, () => postJson("/v1/webhooks", body, { headers })));
+		expect(answers.filter((r) => r.status === 201)).toHaveLength(20);
+		const refused = answers.filter((r) => r.status !== 201);
+		expect(refused).toHaveLength(5);
+		for (const r of refused) await expectProblem(r, 409, "conflict");
+		expect((await readJson(await api("/v1/webhooks?limit=100", { headers }), WebhookList)).data).toHaveLength(20);
+	});
+
 	it("a key sees, tests and deletes only its own webhooks", async () => {
 		const mine = await subscribe("owned", { all: true, signals: ALL });
 		const { key } = await issueKey({ name: "other" });

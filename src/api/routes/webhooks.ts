@@ -3,7 +3,6 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { insertDelivery, listDeliveries, markEnqueued } from "../../db/webhook-deliveries";
 import {
-	countSubscriptions,
 	deleteSubscription,
 	getSubscription,
 	insertSubscription,
@@ -109,11 +108,6 @@ webhookRoutes.openapi(
 		}
 		if (body.set !== undefined && !(await isServedSet(c.env.DB, body.set)))
 			throw invalid([{ location: "body.set", message: `no served card is in the set "${body.set}"` }]);
-		if ((await countSubscriptions(c.env.DB, keyId)) >= config.WEBHOOK_MAX_PER_KEY)
-			throw new ApiError(
-				"conflict",
-				`This API key already has ${config.WEBHOOK_MAX_PER_KEY} webhooks, the most it may hold.`,
-			);
 		const secretKey = secretKeyOf(config);
 		const now = new Date().toISOString();
 		const sub: Subscription = {
@@ -133,7 +127,12 @@ webhookRoutes.openapi(
 			updated_at: now,
 		};
 		const secret = generateSecret();
-		await insertSubscription(c.env.DB, sub, await encryptSecret(secretKey, sub.id, secret));
+		const sealed = await encryptSecret(secretKey, sub.id, secret);
+		if (!(await insertSubscription(c.env.DB, sub, sealed, config.WEBHOOK_MAX_PER_KEY)))
+			throw new ApiError(
+				"conflict",
+				`This API key already has ${config.WEBHOOK_MAX_PER_KEY} webhooks, the most it may hold.`,
+			);
 		c.header("Cache-Control", "no-store");
 		c.header("Location", `/v1/webhooks/${sub.id}`);
 		return c.json({ ...webhookView(sub), secret }, 201);
