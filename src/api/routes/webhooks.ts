@@ -1,7 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
-import { insertDelivery, listDeliveries, markEnqueued } from "../../db/webhook-deliveries";
 import {
 	deleteSubscription,
 	getSubscription,
@@ -13,27 +12,21 @@ import {
 	unservedCards,
 } from "../../db/webhooks";
 import { ApiError, type FieldError } from "../../errors";
-import { randomEventId, testEvent } from "../../webhooks/events";
 import { encryptSecret, secretKeyOf } from "../../webhooks/secrets";
 import { generateSecret } from "../../webhooks/signing";
 import { checkTarget } from "../../webhooks/targets";
 import { createApp } from "../app";
 import { decodeCursor, encodeCursor } from "../cursor";
 import { pageQuery, problemResponses } from "../schemas/common";
-import {
-	CreatedWebhook,
-	CreateWebhookRequest,
-	Webhook,
-	WebhookDelivery,
-	WebhookDeliveryList,
-	WebhookIdParam,
-	WebhookList,
-} from "../schemas/webhooks";
+import { CreatedWebhook, CreateWebhookRequest, Webhook, WebhookIdParam, WebhookList } from "../schemas/webhooks";
 
-/** Webhook subscriptions of the calling API key: create, list, read, delete, test, resume, deliveries. */
+/** Webhook subscriptions of the calling API key: create, list, read, delete, resume (test and deliveries: webhook-deliveries.ts). */
 export const webhookRoutes = createApp();
 
-const tags = ["Webhooks"];
+/** The OpenAPI tag of every webhook route. */
+export const WEBHOOK_TAGS = ["Webhooks"];
+
+const tags = WEBHOOK_TAGS;
 
 /** The subscription as the API shows it. */
 export const webhookView = (s: Subscription): Webhook => ({
@@ -52,14 +45,16 @@ export const webhookView = (s: Subscription): Webhook => ({
 	updated_at: s.updated_at,
 });
 
-const keyIdOf = (c: Context<AppEnv>) => c.get("apiKey")?.id ?? "anonymous";
+/** The calling key's id (subscriptions belong to it). */
+export const keyIdOf = (c: Context<AppEnv>) => c.get("apiKey")?.id ?? "anonymous";
 
 const notFound = (id: string) => new ApiError("not_found", `No webhook with id ${id} for this API key.`);
 
 const invalid = (errors: FieldError[]) =>
 	new ApiError("validation_failed", `${errors[0]?.location}: ${errors[0]?.message}`, { errors });
 
-async function ownSubscription(c: Context<AppEnv>, id: string): Promise<Subscription> {
+/** The calling key's subscription `id`, or a 404 (also when another key owns it). */
+export async function ownSubscription(c: Context<AppEnv>, id: string): Promise<Subscription> {
 	const sub = await getSubscription(c.env.DB, id, keyIdOf(c));
 	if (!sub) throw notFound(id);
 	return sub;
@@ -70,7 +65,8 @@ const randomId = () => {
 	return `wh_${[...crypto.getRandomValues(new Uint8Array(20))].map((b) => alphabet[b % 62]).join("")}`;
 };
 
-const idRequest = { params: WebhookIdParam };
+/** The request of a route on one webhook. */
+export const idRequest = { params: WebhookIdParam };
 
 webhookRoutes.openapi(
 	createRoute({
@@ -213,55 +209,6 @@ webhookRoutes.openapi(
 webhookRoutes.openapi(
 	createRoute({
 		method: "post",
-		path: "/v1/webhooks/{id}/test",
-		operationId: "testWebhook",
-		tags,
-		summary: "Queue a signed `webhook.test` event to the webhook",
-		request: idRequest,
-		responses: {
-			202: { description: "The queued delivery", content: { "application/json": { schema: WebhookDelivery } } },
-			...problemResponses(404, 409, 422),
-		},
-	}),
-	async (c) => {
-		const sub = await ownSubscription(c, c.req.valid("param").id);
-		if (sub.status !== "active")
-			throw new ApiError("conflict", `Webhook ${sub.id} is paused (${sub.paused_reason}); resume it first.`);
-		const now = new Date();
-		const id = randomEventId();
-		await c.env.DB.batch([
-			insertDelivery(c.env.DB, {
-				id,
-				subscription_id: sub.id,
-				run_id: null,
-				type: "webhook.test",
-				body: testEvent(sub.id, now),
-				created_at: now.toISOString(),
-			}),
-			markEnqueued(c.env.DB, [id], now.toISOString()),
-		]);
-		await c.env.WEBHOOKS.send({ delivery_id: id });
-		const delivery: WebhookDelivery = {
-			id,
-			subscription_id: sub.id,
-			run_id: null,
-			type: "webhook.test",
-			status: "pending",
-			attempts: 0,
-			last_status: null,
-			last_error: null,
-			created_at: now.toISOString(),
-			last_attempt_at: null,
-			delivered_at: null,
-			failed_at: null,
-		};
-		return c.json(delivery, 202);
-	},
-);
-
-webhookRoutes.openapi(
-	createRoute({
-		method: "post",
 		path: "/v1/webhooks/{id}/resume",
 		operationId: "resumeWebhook",
 		tags,
@@ -276,41 +223,5 @@ webhookRoutes.openapi(
 		const { id } = c.req.valid("param");
 		if (!(await resumeSubscription(c.env.DB, id, keyIdOf(c), new Date().toISOString()))) throw notFound(id);
 		return c.json(webhookView(await ownSubscription(c, id)), 200);
-	},
-);
-
-webhookRoutes.openapi(
-	createRoute({
-		method: "get",
-		path: "/v1/webhooks/{id}/deliveries",
-		operationId: "listWebhookDeliveries",
-		tags,
-		summary: "The webhook's deliveries, newest first: status, attempts, last response code",
-		request: { params: WebhookIdParam, query: z.object(pageQuery(50)) },
-		responses: {
-			200: { description: "A page of deliveries", content: { "application/json": { schema: WebhookDeliveryList } } },
-			...problemResponses(404, 422),
-		},
-	}),
-	async (c) => {
-		const sub = await ownSubscription(c, c.req.valid("param").id);
-		const { limit, cursor } = c.req.valid("query");
-		const after = cursor ? decodeCursor(cursor, 2) : undefined;
-		const rows = await listDeliveries(
-			c.env.DB,
-			sub.id,
-			limit + 1,
-			after ? { created_at: after[0] as string, id: after[1] as string } : undefined,
-		);
-		const page = rows.slice(0, limit);
-		const last = page.at(-1);
-		c.header("Cache-Control", "no-store");
-		return c.json(
-			{
-				data: page.map(({ enqueued_at: _e, ...d }) => WebhookDelivery.parse(d)),
-				next_cursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
-			},
-			200,
-		);
 	},
 );
