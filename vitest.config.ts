@@ -27,13 +27,20 @@ export default defineConfig(async () => {
 						BACKTEST_FOLD_DAYS: "10",
 						DRIFT_RECENT_DAYS: "14",
 						DRIFT_REFERENCE_DAYS: "30",
+						// Webhooks: the receiver started by test/setup/webhook-receiver.ts (on loopback), retries at
+						// once, and a pause after two failed deliveries.
+						WEBHOOK_TEST_RECEIVER: `http://127.0.0.1:${inject("webhookReceiverPort")}`,
+						WEBHOOK_ALLOW_LOOPBACK: "true",
+						WEBHOOK_RETRY_BASE_SECONDS: "0",
+						WEBHOOK_PAUSE_AFTER: "2",
+						WEBHOOK_TIMEOUT_MS: "3000",
 					},
 				},
 			})),
 		],
 		test: {
 			setupFiles: ["./test/setup/apply-migrations.ts"],
-			globalSetup: ["./test/setup/price-tracker-server.ts"],
+			globalSetup: ["./test/setup/price-tracker-server.ts", "./test/setup/webhook-receiver.ts"],
 			include: ["test/**/*.test.ts"],
 			// The Worker's one-line-per-request and per-step logs would bury the test report; tests that
 			// are about those lines capture them themselves.

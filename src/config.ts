@@ -122,6 +122,29 @@ export const Config = z
 		DRIFT_REFERENCE_DAYS: positiveInt("DRIFT_REFERENCE_DAYS", 3650).default(90),
 		DRIFT_PSI_THRESHOLD: z.coerce.number({ error: "DRIFT_PSI_THRESHOLD must be a number" }).positive().default(0.25),
 		DRIFT_KS_THRESHOLD: fraction("DRIFT_KS_THRESHOLD").default(0.2),
+		/**
+		 * "true" lets webhook targets be http(s) on loopback hosts (127.0.0.0/8, ::1, localhost), for local
+		 * development and the tests' receiver. Refused in staging and production.
+		 */
+		WEBHOOK_ALLOW_LOOPBACK: flag("WEBHOOK_ALLOW_LOOPBACK").default(false),
+		/**
+		 * Secret: base64 of 32 bytes, the AES-256-GCM key webhook signing secrets are encrypted with at
+		 * rest. Development and tests fall back to a published local key (README "Webhooks"); staging
+		 * and production refuse to create or deliver webhooks without it.
+		 */
+		WEBHOOK_SECRET_KEY: z
+			.string()
+			.trim()
+			.refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v), "WEBHOOK_SECRET_KEY must be base64 of 32 bytes")
+			.optional(),
+		/** First retry delay of a failed delivery; doubles with each attempt (capped at 12 h, the Queues maximum). */
+		WEBHOOK_RETRY_BASE_SECONDS: count("WEBHOOK_RETRY_BASE_SECONDS", 3600).default(30),
+		/** How long a receiver has to answer a delivery. */
+		WEBHOOK_TIMEOUT_MS: positiveInt("WEBHOOK_TIMEOUT_MS", 30_000).default(10_000),
+		/** A subscription is paused after this many deliveries in a row ended failed (all retries spent). */
+		WEBHOOK_PAUSE_AFTER: positiveInt("WEBHOOK_PAUSE_AFTER", 100).default(3),
+		/** The most subscriptions one API key may hold. */
+		WEBHOOK_MAX_PER_KEY: positiveInt("WEBHOOK_MAX_PER_KEY", 1000).default(20),
 		/** Hours a rotated key keeps working. */
 		KEY_ROTATION_GRACE_HOURS: z.coerce
 			.number()
@@ -134,6 +157,12 @@ export const Config = z
 			ctx.addIssue({ code: "custom", path: ["AUTH_ENABLED"], message: "cannot be false in production" });
 		if (config.ENVIRONMENT === "production" && config.PIPELINE_SYNTHETIC)
 			ctx.addIssue({ code: "custom", path: ["PIPELINE_SYNTHETIC"], message: "cannot be true in production" });
+		if ((config.ENVIRONMENT === "production" || config.ENVIRONMENT === "staging") && config.WEBHOOK_ALLOW_LOOPBACK)
+			ctx.addIssue({
+				code: "custom",
+				path: ["WEBHOOK_ALLOW_LOOPBACK"],
+				message: `cannot be true in ${config.ENVIRONMENT}`,
+			});
 		if (config.ENVIRONMENT !== "development" && config.CORS_ORIGINS.includes("*"))
 			ctx.addIssue({ code: "custom", path: ["CORS_ORIGINS"], message: `"*" is allowed only in development` });
 		for (const origin of config.CORS_ORIGINS) {

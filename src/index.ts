@@ -22,8 +22,12 @@ import { modelRoutes } from "./api/routes/models";
 import { runRoutes } from "./api/routes/runs";
 import { signalRoutes } from "./api/routes/signals";
 import { trackRecordRoutes } from "./api/routes/track-record";
+import { webhookDeliveryRoutes } from "./api/routes/webhook-deliveries";
+import { webhookRoutes } from "./api/routes/webhooks";
+import { getConfig } from "./config";
 import { ApiError } from "./errors";
 import { scheduled } from "./pipeline/schedule";
+import { handleWebhookBatch } from "./webhooks/delivery";
 
 export { RateLimiter } from "./durable-objects/rate-limiter";
 export { PricePipeline } from "./pipeline/pipeline-workflow";
@@ -62,6 +66,8 @@ app.route("/", cardRoutes);
 app.route("/", signalRoutes);
 app.route("/", trackRecordRoutes);
 app.route("/", legacyRoutes);
+app.route("/", webhookRoutes);
+app.route("/", webhookDeliveryRoutes);
 app.route("/", runRoutes);
 app.route("/", modelRoutes);
 app.route("/", adminKeyRoutes);
@@ -94,4 +100,6 @@ app.onError((error, c) => {
 export default {
 	fetch: app.fetch,
 	scheduled,
+	/** Webhook deliveries and their dead letters (src/webhooks/delivery.ts). */
+	queue: (batch, env) => handleWebhookBatch(batch, env, getConfig(env)),
 } satisfies ExportedHandler<Env>;

@@ -2,6 +2,8 @@ declare namespace Cloudflare {
 	interface Env {
 		/** Test-only binding set in vitest.config.ts. */
 		TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+		/** The origin of the tests' webhook receiver (test/setup/webhook-receiver.ts). */
+		WEBHOOK_TEST_RECEIVER: string;
 	}
 }
 

@@ -51,11 +51,15 @@ export function stageServingCards(db: D1Database, cards: readonly ServingCard[])
 	);
 }
 
+/** SQL true when the staged row `s` replaces the served row `c` (a later day, or the same day from a run dated the same or later). */
+const REPLACES = "(s.latest_date > c.latest_date OR (s.latest_date = c.latest_date AND s.run_date >= c.run_date))";
+
 /**
  * Statements moving a run's staged cards into serving and dropping them from the stage. A row
  * replaces the served one only when it is about a later day, or the same day from a run dated
  * the same or later: a run for an older date never replaces fresher data, and a partial run
- * leaves the cards it did not see alone.
+ * leaves the cards it did not see alone. First, in the same batch, the cards whose served signal
+ * this changes (or that are new to serving) are recorded in `signal_changes` for the webhooks.
  */
 export function publishStaged(
 	db: D1Database,
@@ -67,6 +71,17 @@ export function publishStaged(
 		.map((f) => `${f} = excluded.${f}`)
 		.join(", ");
 	return [
+		db
+			.prepare(
+				`INSERT OR IGNORE INTO signal_changes (run_id, card_id, name, set_name, previous_signal, signal, latest_date,
+				   market_price, fair_price, deviation_pct, p_up, p_down, model_version)
+				 SELECT s.run_id, s.card_id, s.name, s.set_name, c.signal, s.signal, s.latest_date, s.market_price,
+				   s.fair_price, s.deviation_pct, s.p_up, s.p_down, s.model_version
+				 FROM serving_staged s LEFT JOIN serving_cards c ON c.card_id = s.card_id
+				 WHERE s.run_id = ?1 ${guard}
+				   AND (c.card_id IS NULL OR (s.signal <> c.signal AND ${REPLACES}))`,
+			)
+			.bind(runId),
 		db
 			.prepare(
 				`INSERT INTO serving_cards (${COLUMNS}) SELECT ${COLUMNS} FROM serving_staged WHERE run_id = ?1 ${guard}

@@ -21,7 +21,7 @@ export class PricePipeline extends WorkflowEntrypoint<Env, PipelineInput> {
 		const runId = event.instanceId;
 		// The steps' R2 traffic is counted per attempt and logged with each step.
 		const meter = new IoMeter();
-		const env = { DB: this.env.DB, ARCHIVE: meteredBucket(this.env.ARCHIVE, meter) };
+		const env = { DB: this.env.DB, ARCHIVE: meteredBucket(this.env.ARCHIVE, meter), WEBHOOKS: this.env.WEBHOOKS };
 		const steps = new StepRunner(
 			this.env.DB,
 			step,

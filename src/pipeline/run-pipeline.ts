@@ -2,13 +2,14 @@
  * The pipeline, step by step: start, plan, collect each shard, check the collection, build each
  * shard's features, assemble the training table, fit each purged walk-forward fold and the final
  * model, evaluate every candidate and gate them, validate (register and decide), publish every
- * shard with the model that serves, finalize. Every step is a plain function from ./steps; this
+ * shard with the model that serves, finalize, notify webhook subscribers. Every step is a plain function from ./steps; this
  * file only orders them, names them and says which may be served from the step cache.
  */
 import type { WorkflowStepConfig } from "cloudflare:workers";
 import type { Config } from "../config";
 import type { CollectState } from "../lib/price-sources";
 import { walkForward } from "../model/walk-forward";
+import type { WebhookMessage } from "../webhooks/delivery";
 import { nightOptions } from "./night-options";
 import type { PipelineParams } from "./params";
 import { STEP, shardStep } from "./step-names";
@@ -18,6 +19,7 @@ import { type EvaluateInput, evaluateRun } from "./steps/evaluate";
 import { buildFeatureShard, type FeaturesInput, type FeaturesOutput } from "./steps/features";
 import { finalizeRun } from "./steps/finalize";
 import { type FinalInput, type FoldInput, fitFinalStep, fitFoldStep } from "./steps/fit";
+import { notifySubscribers } from "./steps/notify";
 import { publishShard } from "./steps/publish";
 import { startRun } from "./steps/start";
 import { validateRun } from "./steps/validate";
@@ -47,7 +49,7 @@ export type RunOutput = {
 
 /** Runs one pipeline run to its end: complete or rejected (a failure throws). */
 export async function runPipeline(
-	env: { DB: D1Database; ARCHIVE: R2Bucket },
+	env: { DB: D1Database; ARCHIVE: R2Bucket; WEBHOOKS: Queue<WebhookMessage> },
 	config: Config,
 	steps: StepRunner,
 	params: PipelineParams,
@@ -246,6 +248,18 @@ export async function runPipeline(
 			reason: decision.reason,
 		}),
 	);
+	// After the publish transaction, in a step of its own: a retry re-sends nothing already queued.
+	// The night is published by now, so a notify that fails for good is logged, not a failed run;
+	// whatever it stored but did not send goes out with the next run's notify.
+	try {
+		await steps.do(STEP.notify, STEP_CONFIG.db, () =>
+			notifySubscribers(env, { run_id: runId, run_date: params.run_date, data_as_of: summary.data_as_of }),
+		);
+	} catch (error) {
+		console.error(
+			JSON.stringify({ level: "error", msg: "webhook notify failed", run_id: runId, error: String(error) }),
+		);
+	}
 	return {
 		status: ended.status,
 		candidate: decision.challenger,

@@ -14,6 +14,8 @@ export const STEP = {
 	validate: "validate",
 	publish: "publish",
 	finalize: "finalize",
+	/** Webhook events for the cards whose served signal the run changed. */
+	notify: "notify subscribers",
 	fail: "record failure",
 } as const;
 

@@ -121,6 +121,18 @@ describe("getConfig: access control", () => {
 		expect(configError({ PIPELINE_SOURCE: "synthetic:10x10:1" }).message).toContain("PIPELINE_SOURCE");
 	});
 
+	it("allows loopback webhook targets only outside staging and production, and checks the secret key's shape", () => {
+		expect(getConfig(withVars({ WEBHOOK_ALLOW_LOOPBACK: "true" })).WEBHOOK_ALLOW_LOOPBACK).toBe(true);
+		for (const ENVIRONMENT of ["staging", "production"])
+			expect(configError({ WEBHOOK_ALLOW_LOOPBACK: "true", ENVIRONMENT }).message).toContain(
+				`WEBHOOK_ALLOW_LOOPBACK: cannot be true in ${ENVIRONMENT}`,
+			);
+		expect(configError({ WEBHOOK_SECRET_KEY: "c2hvcnQ=" }).message).toContain(
+			"WEBHOOK_SECRET_KEY must be base64 of 32 bytes",
+		);
+		expect(configError({ WEBHOOK_RETRY_BASE_SECONDS: "-1" }).message).toContain("WEBHOOK_RETRY_BASE_SECONDS");
+	});
+
 	it('allows CORS_ORIGINS="*" in development only', () => {
 		expect(getConfig(withVars({ ENVIRONMENT: "development", CORS_ORIGINS: "*" })).CORS_ORIGINS).toEqual(["*"]);
 		for (const ENVIRONMENT of ["test", "staging", "production"])

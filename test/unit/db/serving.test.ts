@@ -243,3 +243,45 @@ describe("getServingState / setServingState", () => {
 		});
 	});
 });
+
+describe("publishStaged records the signal changes it publishes", () => {
+	const changes = async (runId: string) =>
+		(
+			await env.DB.prepare(
+				"SELECT card_id, previous_signal, signal, p_up FROM signal_changes WHERE run_id = ? ORDER BY card_id",
+			)
+				.bind(runId)
+				.all()
+		).results;
+
+	it("new cards change from none; a changed signal that replaces the served one counts; the rest do not", async () => {
+		await env.DB.batch(
+			stageServingCards(env.DB, [
+				card("sc-a", "chg-1", { signal: "HOLD" }),
+				card("sc-b", "chg-1", { signal: "BUY", p_up: 0.8 }),
+			]),
+		);
+		await env.DB.batch(publishStaged(env.DB, "chg-1"));
+		expect(await changes("chg-1")).toEqual([
+			{ card_id: "sc-a", previous_signal: null, signal: "HOLD", p_up: 0.4 },
+			{ card_id: "sc-b", previous_signal: null, signal: "BUY", p_up: 0.8 },
+		]);
+
+		// A later night: sc-a turns BUY, sc-b stays BUY; an older night's SELL for sc-b replaces nothing.
+		await env.DB.batch(
+			stageServingCards(env.DB, [
+				card("sc-a", "chg-2", { signal: "BUY", p_up: 0.75, latest_date: "2026-05-11" }),
+				card("sc-b", "chg-2", { signal: "BUY", p_up: 0.9, latest_date: "2026-05-11" }),
+			]),
+		);
+		await env.DB.batch(publishStaged(env.DB, "chg-2"));
+		expect(await changes("chg-2")).toEqual([{ card_id: "sc-a", previous_signal: "HOLD", signal: "BUY", p_up: 0.75 }]);
+
+		await env.DB.batch(
+			stageServingCards(env.DB, [card("sc-b", "chg-old", { signal: "SELL", latest_date: "2026-05-01" })]),
+		);
+		await env.DB.batch(publishStaged(env.DB, "chg-old"));
+		expect(await changes("chg-old")).toEqual([]);
+		expect((await getServingCard(env.DB, "sc-b"))?.signal).toBe("BUY");
+	});
+});
