@@ -76,7 +76,15 @@ describe("a client generated from /openapi.json", () => {
 		);
 		expect(ops.filter((o) => !o.id).map((o) => o.at)).toEqual([]);
 		expect(new Set(ops.map((o) => o.id)).size).toBe(ops.length);
-		for (const name of ["CataloguePage", "SignalList", "RunList", "ModelList", "TrackRecordPage"]) {
+		for (const name of [
+			"CataloguePage",
+			"SignalList",
+			"RunList",
+			"ModelList",
+			"TrackRecordPage",
+			"WebhookList",
+			"WebhookDeliveryList",
+		]) {
 			const schema = doc.components.schemas[name];
 			expect(schema?.required, name).toEqual(expect.arrayContaining(["data", "next_cursor"]));
 		}

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CardId, Signal } from "./common";
+import { CardId, listOf, Signal } from "./common";
 
 /** A subscription's id in a path. */
 export const WebhookIdParam = z.object({
@@ -73,9 +73,7 @@ export const CreatedWebhook = Webhook.extend({
 	}),
 }).openapi("CreatedWebhook");
 
-export const WebhookList = z
-	.object({ data: z.array(Webhook), next_cursor: z.string().nullable() })
-	.openapi("WebhookList");
+export const WebhookList = listOf(Webhook).openapi("WebhookList");
 
 export const WebhookDelivery = z
 	.object({
@@ -95,6 +93,4 @@ export const WebhookDelivery = z
 	.openapi("WebhookDelivery");
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 
-export const WebhookDeliveryList = z
-	.object({ data: z.array(WebhookDelivery), next_cursor: z.string().nullable() })
-	.openapi("WebhookDeliveryList");
+export const WebhookDeliveryList = listOf(WebhookDelivery).openapi("WebhookDeliveryList");
