@@ -25,6 +25,7 @@ import { trackRecordRoutes } from "./api/routes/track-record";
 import { ApiError } from "./errors";
 import { scheduled } from "./pipeline/schedule";
 
+export { KeyWriter } from "./durable-objects/key-writer";
 export { RateLimiter } from "./durable-objects/rate-limiter";
 export { PricePipeline } from "./pipeline/pipeline-workflow";
 
