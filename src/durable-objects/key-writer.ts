@@ -58,8 +58,9 @@ export class KeyWriter extends DurableObject<Env> implements KeyWriterClient {
 			const held = await this.#load(id);
 			if (!held) return { ok: false, refusal: "not_found" };
 			if (held.record.revoked_at) {
-				// A copy that never landed is written again, so a repeated revocation repairs it.
-				if (this.ctx.storage.kv.get("pending")) await this.#publish(false);
+				// The copy is written again: a repeated revocation repairs a copy that never landed, or
+				// that something other than this writer overwrote (an older Worker during a rollout).
+				await this.#publish(false);
 				return { ok: true, record: held.record, changed: false };
 			}
 			return { ok: true, record: await this.#commit(held, revoked(held.record, new Date())), changed: true };

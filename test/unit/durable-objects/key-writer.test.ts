@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { displayPrefix, generateApiKey, hashApiKey, newKeyId } from "../../../src/lib/api-keys";
@@ -187,5 +187,33 @@ describe("KeyWriter.touch", () => {
 		expect(await env.API_KEYS.get(KV.lastUsed(record.id))).toBe("2026-08-01T10:00:00.000Z");
 		expect((await writer.get(record.id))?.last_used_at).toBe("2026-08-01T10:00:00.000Z");
 		expect(await readCopy(hash)).toEqual(record);
+	});
+});
+
+describe("KeyWriter read copy", () => {
+	it("is written again by the alarm when a write did not land", async () => {
+		const { hash, record } = await fresh();
+		const writer = writerOf(record.id);
+		await writer.create(hash, record);
+		await writer.revoke(record.id);
+		// As if the last KV write had failed: the copy is stale and the writer knows it.
+		await env.API_KEYS.put(KV.record(hash), JSON.stringify(record));
+		await runInDurableObject(stubOf(record.id), async (_i, state) => {
+			state.storage.kv.put("pending", true);
+			await state.storage.setAlarm(Date.now() + 60_000);
+		});
+		expect(await runDurableObjectAlarm(stubOf(record.id))).toBe(true);
+		expect((await readCopy(hash)).revoked_at).toBeDefined();
+		expect(await runInDurableObject(stubOf(record.id), (_i, state) => state.storage.kv.get("pending"))).toBeUndefined();
+	});
+
+	it("is repaired by revoking again after something else overwrote it", async () => {
+		const { hash, record } = await fresh();
+		const writer = writerOf(record.id);
+		await writer.create(hash, record);
+		const first = await writer.revoke(record.id);
+		await env.API_KEYS.put(KV.record(hash), JSON.stringify(record)); // a stray write from outside
+		expect(await writer.revoke(record.id)).toMatchObject({ ok: true, changed: false });
+		expect((await readCopy(hash)).revoked_at).toBe(first.ok ? first.record.revoked_at : "");
 	});
 });
