@@ -29,6 +29,7 @@ import { ApiError } from "./errors";
 import { scheduled } from "./pipeline/schedule";
 import { handleWebhookBatch } from "./webhooks/delivery";
 
+export { KeyWriter } from "./durable-objects/key-writer";
 export { RateLimiter } from "./durable-objects/rate-limiter";
 export { PricePipeline } from "./pipeline/pipeline-workflow";
 

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import type { KeyWriter } from "../durable-objects/key-writer";
 import { displayPrefix, generateApiKey, hashApiKey, isWellFormedKey, type KeyEnv, newKeyId, SCOPES } from "./api-keys";
+import type { KeyChange, KeyPatch } from "./key-changes";
+import { type KeyWriterClient, keyWriterOf } from "./key-writers";
 
 /** The KV record of one API key, stored under `key:<sha256hex>`. Holds no secret. */
 export const KeyRecord = z.object({
@@ -61,13 +64,28 @@ export type NewKey = {
 	expires_at?: string;
 };
 
-/** The key registry over a KeyValueStore: create, look up, list, revoke, rotate, touch. */
+/** A rotation's answer: the new key (its secret shown once) and the old one, or why not. */
+export type Rotation =
+	| { ok: true; key: string; record: KeyRecord; previous: KeyRecord }
+	| Extract<KeyChange, { ok: false }>;
+
+/**
+ * The key registry: reads from KV's read copy (look up, list); every change through the key's
+ * writer (src/durable-objects/key-writer.ts), which orders them. `writers` defaults to the
+ * Worker's KEY_WRITER binding; tools outside the Worker pass a namespace of their own.
+ */
 export class KeyStore {
-	constructor(private readonly kv: KeyValueStore) {}
+	constructor(
+		private readonly kv: KeyValueStore,
+		private readonly writers?: DurableObjectNamespace<KeyWriter>,
+	) {}
 
 	/**
-	 * Issues a key; the secret is returned here and never stored. `presetKey` registers a key
-	 * the operator already holds (the local dev key) instead of generating one.
+	 * Seeds a key straight into KV, with no writer: for tooling on a store no Worker serves yet
+	 * (the local dev key, benchmarks, tests). A new id cannot race anything, and the key's writer
+	 * adopts the record on its first change (`npm run keys -- --env … generate` seeds this way too,
+	 * through wrangler). The API and the local CLI issue keys with `issue`.
+	 * `presetKey` registers a key the operator already holds instead of generating one.
 	 */
 	async create(
 		input: NewKey,
@@ -79,15 +97,7 @@ export class KeyStore {
 			throw new Error(`not a well-formed pk_${env}_ key`);
 		const key = presetKey ?? generateApiKey(env);
 		const hash = await hashApiKey(key);
-		const record: KeyRecord = {
-			id: newKeyId(),
-			name: input.name,
-			prefix: displayPrefix(key),
-			scopes: [...new Set(input.scopes)],
-			limits: input.limits,
-			created_at: now.toISOString(),
-			...(input.expires_at ? { expires_at: input.expires_at } : {}),
-		};
+		const record = newRecord(newKeyId(), key, input, now);
 		// The id index first: a record is never reachable without its index.
 		await this.kv.put(KV.byId(record.id), hash);
 		await this.kv.put(KV.record(hash), JSON.stringify(record));
@@ -127,44 +137,68 @@ export class KeyStore {
 		return records.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
 	}
 
-	/** Revokes a key now. Returns the updated record, or null when there is no such id. */
-	async revoke(id: string, now = new Date()): Promise<KeyRecord | null> {
-		const found = await this.findById(id);
-		if (!found) return null;
-		if (found.record.revoked_at) return found.record;
-		const record = { ...found.record, revoked_at: now.toISOString() };
-		await this.kv.put(KV.record(found.hash), JSON.stringify(record));
-		return record;
+	/** Issues a key through its writer; the secret is returned here and never stored. */
+	async issue(input: NewKey, env: KeyEnv, now = new Date()): Promise<{ key: string; record: KeyRecord }> {
+		const key = generateApiKey(env);
+		const record = newRecord(newKeyId(), key, input, now);
+		const made = await (await this.#writer(record.id)).create(await hashApiKey(key), record);
+		if (!made.ok) throw new Error(`key id ${record.id} is already taken`);
+		return { key, record: made.record };
+	}
+
+	/** Revokes a key now, through its writer (`changed: false` when it already was). */
+	async revoke(id: string): Promise<KeyChange> {
+		return (await this.#writer(id)).revoke(id);
 	}
 
 	/**
-	 * Issues a replacement with the same name, scopes and limits; the old key stays valid until
-	 * `graceSeconds` from now. Returns null when there is no usable key with this id (unknown,
-	 * revoked, expired, or already rotated).
+	 * Issues a replacement with the same name, scopes, limits and expiry; the old key stays valid
+	 * until `graceSeconds` from now. Refused for a key that is unknown, revoked, expired or
+	 * already rotated: one key has at most one successor.
 	 */
-	async rotate(id: string, env: KeyEnv, graceSeconds: number, now = new Date()) {
-		const found = await this.findById(id);
-		// A key already being rotated is not rotated again: its successor is the one to rotate.
-		if (!found || recordState(found.record, now) || found.record.rotated_to) return null;
-		const old = found.record;
-		const created = await this.create(
-			{
-				name: old.name,
-				scopes: old.scopes,
-				limits: old.limits,
-				...(old.expires_at ? { expires_at: old.expires_at } : {}),
-			},
-			env,
-			now,
-		);
-		const graceUntil = new Date(now.getTime() + graceSeconds * 1000).toISOString();
-		const updated: KeyRecord = { ...old, rotated_to: created.record.id, grace_until: graceUntil };
-		await this.kv.put(KV.record(found.hash), JSON.stringify(updated));
-		return { ...created, previous: updated };
+	async rotate(id: string, env: KeyEnv, graceSeconds: number): Promise<Rotation> {
+		const key = generateApiKey(env);
+		const successor = { id: newKeyId(), hash: await hashApiKey(key), prefix: displayPrefix(key) };
+		const rotated = await (await this.#writer(id)).rotate(id, successor, graceSeconds);
+		return rotated.ok ? { ok: true, key, record: rotated.successor, previous: rotated.record } : rotated;
 	}
 
-	/** Records a key's last use (its own KV entry, so it never races a revocation). */
-	touch(id: string, now = new Date()): Promise<void> {
-		return this.kv.put(KV.lastUsed(id), now.toISOString());
+	/** Changes a usable key's limits, name or expiry, through its writer. */
+	async update(id: string, patch: KeyPatch): Promise<KeyChange> {
+		return (await this.#writer(id)).update(id, patch);
 	}
+
+	/**
+	 * Records a key's last use through its writer (which writes `used:<id>`, apart from the
+	 * record). Callers throttle: the rate limiter asks for it at most once a minute per key.
+	 */
+	async touch(id: string, now = new Date()): Promise<void> {
+		await (await this.#writer(id)).touch(id, now.toISOString());
+	}
+
+	async #writer(id: string): Promise<KeyWriterClient> {
+		// Inside the Worker the namespace comes from its env; tools outside it pass theirs.
+		const ns =
+			this.writers ??
+			(await import("cloudflare:workers").then(
+				(workers) => workers.env.KEY_WRITER,
+				() => {
+					throw new Error("outside the Worker, a KeyStore that changes keys needs the KEY_WRITER namespace");
+				},
+			));
+		return keyWriterOf(ns, id);
+	}
+}
+
+/** A new key's record. */
+function newRecord(id: string, key: string, input: NewKey, now: Date): KeyRecord {
+	return {
+		id,
+		name: input.name,
+		prefix: displayPrefix(key),
+		scopes: [...new Set(input.scopes)],
+		limits: input.limits,
+		created_at: now.toISOString(),
+		...(input.expires_at ? { expires_at: input.expires_at } : {}),
+	};
 }

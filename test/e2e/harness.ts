@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { ROOT } from "../../scripts/lib/local";
 import { applyMigrations, type LocalWorker, startLocalWorker } from "../../scripts/lib/local-worker";
+import type { KeyWriter } from "../../src/durable-objects/key-writer";
 import { KeyStore } from "../../src/lib/key-store";
 
 /** Debian's chromium, or CHROMIUM_PATH. */
@@ -30,7 +31,10 @@ export async function startSeededWorker(): Promise<{ worker: LocalWorker; keys: 
 	const worker = await startLocalWorker({ vars: { MODEL_REFRESH_SECONDS: "0" } });
 	try {
 		await applyMigrations((await worker.mf.getD1Database("DB")) as unknown as D1Database);
-		const store = new KeyStore((await worker.mf.getKVNamespace("API_KEYS")) as unknown as KVNamespace);
+		const store = new KeyStore(
+			(await worker.mf.getKVNamespace("API_KEYS")) as unknown as KVNamespace,
+			(await worker.mf.getDurableObjectNamespace("KEY_WRITER")) as unknown as DurableObjectNamespace<KeyWriter>,
+		);
 		const admin = await store.create(
 			{ name: "e2e admin", scopes: ["read", "admin"], limits: { requests_per_minute: 6000, burst: 200 } },
 			"dev",

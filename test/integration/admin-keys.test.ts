@@ -207,16 +207,21 @@ describe("POST /v1/admin/keys/{id}/rotate", () => {
 
 	it("refuses to rotate a key that is already being rotated (its successor is the one to rotate)", async () => {
 		const old = await create({ name: "rotate twice" });
-		await readJson(await postJson(`/v1/admin/keys/${old.info.id}/rotate`, { grace_hours: 1 }), RotatedKey, 201);
-		const problem = await expectProblem(await postJson(`/v1/admin/keys/${old.info.id}/rotate`, {}), 404, "not_found");
+		const first = await readJson(
+			await postJson(`/v1/admin/keys/${old.info.id}/rotate`, { grace_hours: 1 }),
+			RotatedKey,
+			201,
+		);
+		const problem = await expectProblem(await postJson(`/v1/admin/keys/${old.info.id}/rotate`, {}), 409, "conflict");
 		expect(problem.detail).toContain("already rotated");
+		expect(problem).toMatchObject({ rotated_to: first.info.id });
 	});
 
-	it("404 for unknown and revoked keys; 422 for a bad grace period", async () => {
+	it("404 for an unknown key, 409 for a revoked one; 422 for a bad grace period", async () => {
 		await expectProblem(await postJson("/v1/admin/keys/key_doesNotExist1/rotate", {}), 404, "not_found");
 		const revoked = await create({ name: "revoked" });
 		await api(`/v1/admin/keys/${revoked.info.id}`, { method: "DELETE" });
-		await expectProblem(await postJson(`/v1/admin/keys/${revoked.info.id}/rotate`, {}), 404, "not_found");
+		await expectProblem(await postJson(`/v1/admin/keys/${revoked.info.id}/rotate`, {}), 409, "conflict");
 		for (const grace_hours of [-1, 24 * 31, "2"]) {
 			const problem = await expectProblem(
 				await postJson(`/v1/admin/keys/${revoked.info.id}/rotate`, { grace_hours }),

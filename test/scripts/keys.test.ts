@@ -74,6 +74,33 @@ describe("npm run keys", () => {
 		expect(old.code, old.stdout).toBe(0);
 	});
 
+	it("update changes only the limits given, and sets or removes the daily quota", async () => {
+		const set = await keys("update", id, "--burst", "3", "--requests-per-day", "500", "--json");
+		expect(set.code, set.stderr).toBe(0);
+		expect(JSON.parse(set.stdout)).toMatchObject({
+			id,
+			limits: { requests_per_minute: 60, burst: 3, requests_per_day: 500 },
+		});
+		const cleared = await keys("update", id, "--requests-per-day", "none");
+		expect(cleared.code, cleared.stderr).toBe(0);
+		expect(cleared.stdout).toContain(`Updated ${id} (cli test): 60/min, burst 3, no daily quota`);
+	});
+
+	it("update without a change, or with a bad number, is a usage error", async () => {
+		const none = await keys("update", id);
+		expect(none.code).toBe(2);
+		expect(none.stderr).toMatch(/at least one of/);
+		const bad = await keys("update", id, "--requests-per-day", "lots");
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toMatch(/--requests-per-day must be a positive whole number/);
+	});
+
+	it("rotate refuses a key that already has a successor, and names it", async () => {
+		const again = await keys("rotate", id);
+		expect(again.code).toBe(1);
+		expect(again.stderr).toContain(`${id} was already rotated to ${rotatedId}`);
+	});
+
 	it("remove revokes: validate then exits 1", async () => {
 		const removed = await keys("remove", rotatedId);
 		expect(removed.code, removed.stderr).toBe(0);
@@ -87,6 +114,38 @@ describe("npm run keys", () => {
 		const again = await keys("remove", rotatedId);
 		expect(again.code).toBe(1);
 		expect(again.stderr).toContain(`${rotatedId} (cli test) was already revoked at`);
+	});
+
+	it("update refuses a revoked key and leaves it revoked", async () => {
+		const out = await keys("update", rotatedId, "--rpm", "5");
+		expect(out.code).toBe(1);
+		expect(out.stderr).toContain(`${rotatedId} is revoked`);
+		expect((await keys("validate", rotatedKey)).code).toBe(1);
+	});
+
+	it("generate takes a daily quota", async () => {
+		const out = await keys("generate", "--name", "quota", "--requests-per-day", "1000", "--json");
+		expect(out.code, out.stderr).toBe(0);
+		expect(JSON.parse(out.stdout)).toMatchObject({
+			name: "quota",
+			limits: { requests_per_minute: 60, burst: 10, requests_per_day: 1000 },
+		});
+	});
+
+	it("--help describes every command and where changes go", async () => {
+		const out = await keys("--help");
+		expect(out.code).toBe(0);
+		for (const word of [
+			"generate",
+			"list",
+			"validate",
+			"update",
+			"remove",
+			"rotate",
+			"--requests-per-day",
+			"KeyWriter",
+		])
+			expect(out.stdout).toContain(word);
 	});
 
 	it("validate exits 1 for an unknown key", async () => {

@@ -1,13 +1,22 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ApiError } from "../../errors";
 import { keyEnvFor } from "../../lib/api-keys";
+import type { KeyChange } from "../../lib/key-changes";
 import { type KeyRecord, KeyStore } from "../../lib/key-store";
 import { createApp } from "../app";
 import { forgetValidatedKeys } from "../middleware/auth";
 import { problemResponses } from "../schemas/common";
-import { ApiKeyInfo, CreatedKey, CreateKeyRequest, KeyIdParam, RotatedKey, RotateKeyRequest } from "../schemas/keys";
+import {
+	ApiKeyInfo,
+	CreatedKey,
+	CreateKeyRequest,
+	KeyIdParam,
+	RotatedKey,
+	RotateKeyRequest,
+	UpdateKeyRequest,
+} from "../schemas/keys";
 
-/** Issue, list, revoke and rotate API keys. Needs the `admin` scope. */
+/** Issue, list, change, revoke and rotate API keys; every change goes through the key's writer. Needs the `admin` scope. */
 export const adminKeyRoutes = createApp();
 
 const tags = ["Admin: API keys"];
@@ -29,6 +38,34 @@ export const keyInfo = (r: KeyRecord): ApiKeyInfo => ({
 
 const notFound = (id: string) => new ApiError("not_found", `No API key with id ${id}.`);
 
+/** The problem for a change the key's writer refused. */
+function refused(id: string, change: Extract<KeyChange, { ok: false }>): ApiError {
+	switch (change.refusal) {
+		case "not_found":
+			return notFound(id);
+		case "rotated":
+			return new ApiError(
+				"conflict",
+				`API key ${id} was already rotated to ${change.record?.rotated_to}: rotate its successor instead.`,
+				{ members: { rotated_to: change.record?.rotated_to ?? null } },
+			);
+		case "revoked":
+			return new ApiError("conflict", `API key ${id} is revoked: a revoked key never changes again.`);
+		case "expired":
+			return new ApiError("conflict", `API key ${id} has expired: issue a new key instead.`);
+		case "exists":
+			throw new Error(`a new key id collided while changing ${id}`);
+	}
+}
+
+/** 422 unless `value` is an instant in the future. */
+function mustBeFuture(location: string, value: string | null | undefined) {
+	if (value && new Date(value).getTime() <= Date.now())
+		throw new ApiError("validation_failed", `${location}: must be in the future`, {
+			errors: [{ location, message: "must be in the future" }],
+		});
+}
+
 adminKeyRoutes.openapi(
 	createRoute({
 		method: "post",
@@ -45,12 +82,8 @@ adminKeyRoutes.openapi(
 	async (c) => {
 		const body = c.req.valid("json");
 		const config = c.get("config");
-		if (body.expires_at && new Date(body.expires_at).getTime() <= Date.now()) {
-			throw new ApiError("validation_failed", "body.expires_at: must be in the future", {
-				errors: [{ location: "body.expires_at", message: "must be in the future" }],
-			});
-		}
-		const { key, record } = await new KeyStore(c.env.API_KEYS).create(
+		mustBeFuture("body.expires_at", body.expires_at);
+		const { key, record } = await new KeyStore(c.env.API_KEYS, c.env.KEY_WRITER).issue(
 			{
 				name: body.name,
 				scopes: body.scopes,
@@ -92,19 +125,19 @@ adminKeyRoutes.openapi(
 		path: "/v1/admin/keys/{id}",
 		operationId: "revokeKey",
 		tags,
-		summary: "Revoke an API key (takes effect everywhere within 60 s)",
+		summary: "Revoke an API key for good (takes effect everywhere within 60 s)",
 		request: { params: KeyIdParam },
 		responses: {
 			200: { description: "The revoked key", content: { "application/json": { schema: ApiKeyInfo } } },
-			...problemResponses(401, 403, 404, 422, 429),
+			...problemResponses(401, 403, 404, 409, 422, 429),
 		},
 	}),
 	async (c) => {
 		const { id } = c.req.valid("param");
-		const record = await new KeyStore(c.env.API_KEYS).revoke(id);
-		if (!record) throw notFound(id);
+		const change = await new KeyStore(c.env.API_KEYS, c.env.KEY_WRITER).revoke(id);
+		if (!change.ok) throw refused(id, change);
 		forgetValidatedKeys();
-		return c.json(keyInfo(record), 200);
+		return c.json(keyInfo(change.record), 200);
 	},
 );
 
@@ -114,7 +147,7 @@ adminKeyRoutes.openapi(
 		path: "/v1/admin/keys/{id}/rotate",
 		operationId: "rotateKey",
 		tags,
-		summary: "Issue a replacement key; the old one keeps working for a grace period",
+		summary: "Issue a replacement key (once per key); the old one keeps working for a grace period",
 		request: {
 			params: KeyIdParam,
 			body: { required: false, content: { "application/json": { schema: RotateKeyRequest } } },
@@ -124,7 +157,7 @@ adminKeyRoutes.openapi(
 				description: "The new key, and the old one with its grace period",
 				content: { "application/json": { schema: RotatedKey } },
 			},
-			...problemResponses(400, 401, 403, 404, 422, 429),
+			...problemResponses(400, 401, 403, 404, 409, 422, 429),
 		},
 	}),
 	async (c) => {
@@ -132,14 +165,43 @@ adminKeyRoutes.openapi(
 		const body = c.req.valid("json");
 		const config = c.get("config");
 		const hours = body.grace_hours ?? config.KEY_ROTATION_GRACE_HOURS;
-		const rotated = await new KeyStore(c.env.API_KEYS).rotate(id, keyEnvFor(config.ENVIRONMENT), hours * 3600);
-		if (!rotated)
-			throw new ApiError(
-				"not_found",
-				`No usable API key with id ${id} (unknown, revoked, expired or already rotated).`,
-			);
+		const store = new KeyStore(c.env.API_KEYS, c.env.KEY_WRITER);
+		const rotated = await store.rotate(id, keyEnvFor(config.ENVIRONMENT), hours * 3600);
+		if (!rotated.ok) throw refused(id, rotated);
 		forgetValidatedKeys();
 		c.header("Cache-Control", "no-store");
 		return c.json({ key: rotated.key, info: keyInfo(rotated.record), previous: keyInfo(rotated.previous) }, 201);
+	},
+);
+
+adminKeyRoutes.openapi(
+	createRoute({
+		method: "patch",
+		path: "/v1/admin/keys/{id}",
+		tags,
+		operationId: "updateKey",
+		summary: "Change a key's limits, name or expiry (takes effect everywhere within 60 s)",
+		description:
+			"Only the fields given change; within `limits`, only the limits given. `requests_per_day: null` removes the daily quota, `expires_at: null` the expiry. A revoked or expired key cannot change (409).",
+		request: {
+			params: KeyIdParam,
+			body: { required: true, content: { "application/json": { schema: UpdateKeyRequest } } },
+		},
+		responses: {
+			200: { description: "The key as it is now", content: { "application/json": { schema: ApiKeyInfo } } },
+			...problemResponses(400, 401, 403, 404, 409, 422, 429),
+		},
+	}),
+	async (c) => {
+		const { id } = c.req.valid("param");
+		const body = c.req.valid("json");
+		mustBeFuture("body.expires_at", body.expires_at);
+		const change = await new KeyStore(c.env.API_KEYS, c.env.KEY_WRITER).update(id, {
+			...body,
+			...(body.expires_at ? { expires_at: new Date(body.expires_at).toISOString() } : {}),
+		});
+		if (!change.ok) throw refused(id, change);
+		forgetValidatedKeys();
+		return c.json(keyInfo(change.record), 200);
 	},
 );

@@ -77,3 +77,35 @@ export const KeyIdParam = z.object({
 		.regex(/^key_[0-9A-Za-z]{6,32}$/, "must be a key id like key_3f9Qw1ZxPa0b")
 		.openapi({ param: { name: "id", in: "path" } }),
 });
+
+export const UpdateKeyRequest = z
+	.object({
+		name: z.string().trim().min(1).max(100).optional(),
+		limits: z
+			.object({
+				requests_per_minute: KeyLimits.shape.requests_per_minute.optional(),
+				burst: KeyLimits.shape.burst.optional(),
+				requests_per_day: z
+					.number()
+					.int()
+					.min(1)
+					.max(1_000_000_000)
+					.nullable()
+					.optional()
+					.openapi({ description: "The daily quota (UTC day); null removes it." }),
+			})
+			.strict()
+			.optional()
+			.openapi({ description: "Only the limits given change; the others stay as they are." }),
+		expires_at: z.iso
+			.datetime({ offset: true })
+			.nullable()
+			.optional()
+			.openapi({ description: "A new expiry (ISO 8601, in the future); null: never expires." }),
+	})
+	.strict()
+	.refine((b) => b.name !== undefined || b.limits !== undefined || b.expires_at !== undefined, {
+		message: "give at least one of name, limits, expires_at",
+	})
+	.openapi("UpdateKeyRequest");
+export type UpdateKeyRequest = z.infer<typeof UpdateKeyRequest>;

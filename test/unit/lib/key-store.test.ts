@@ -80,29 +80,29 @@ describe("KeyStore lookups", () => {
 	});
 });
 
-describe("KeyStore.revoke", () => {
-	it("marks the record revoked once; unknown ids give null", async () => {
+describe("KeyStore.revoke (through the key's writer)", () => {
+	it("marks the record revoked once; unknown ids are refused", async () => {
 		const { key, record } = await store.create(NEW, "test");
-		const first = await store.revoke(record.id, new Date("2026-06-01T00:00:00Z"));
-		expect(first?.revoked_at).toBe("2026-06-01T00:00:00.000Z");
-		const again = await store.revoke(record.id, new Date("2026-07-01T00:00:00Z"));
-		expect(again?.revoked_at).toBe("2026-06-01T00:00:00.000Z");
-		expect((await store.findByKey(key))?.revoked_at).toBe("2026-06-01T00:00:00.000Z");
-		expect(await store.revoke("key_doesNotExist")).toBeNull();
+		const first = await store.revoke(record.id);
+		expect(first).toMatchObject({ ok: true, changed: true });
+		const at = first.ok ? first.record.revoked_at : undefined;
+		expect(Date.parse(at ?? "")).toBeGreaterThan(Date.now() - 60_000);
+		const again = await store.revoke(record.id);
+		expect(again).toMatchObject({ ok: true, changed: false, record: { revoked_at: at } });
+		expect((await store.findByKey(key))?.revoked_at).toBe(at);
+		expect(await store.revoke("key_doesNotExist")).toEqual({ ok: false, refusal: "not_found" });
 	});
 });
 
-describe("KeyStore.rotate", () => {
+describe("KeyStore.rotate (through the key's writer)", () => {
 	it("issues a replacement with the same name, scopes and limits; the old key gets a grace period", async () => {
-		const now = new Date("2026-06-01T00:00:00Z");
 		const old = await store.create(
 			{ ...NEW, scopes: ["read", "admin"], limits: { requests_per_minute: 5, burst: 2 } },
 			"test",
-			now,
 		);
-		const rotated = await store.rotate(old.record.id, "test", 3600, now);
-		expect(rotated).not.toBeNull();
-		if (!rotated) return;
+		const before = Date.now();
+		const rotated = await store.rotate(old.record.id, "test", 3600);
+		if (!rotated.ok) throw new Error(`refused: ${rotated.refusal}`);
 		expect(rotated.key).not.toBe(old.key);
 		expect(rotated.record).toMatchObject({
 			name: "store test",
@@ -110,26 +110,28 @@ describe("KeyStore.rotate", () => {
 			limits: { requests_per_minute: 5, burst: 2 },
 		});
 		expect(rotated.record.id).not.toBe(old.record.id);
-		expect(rotated.previous).toMatchObject({
-			id: old.record.id,
-			rotated_to: rotated.record.id,
-			grace_until: "2026-06-01T01:00:00.000Z",
-		});
+		expect(rotated.previous).toMatchObject({ id: old.record.id, rotated_to: rotated.record.id });
+		const graceUntil = Date.parse(rotated.previous.grace_until ?? "");
+		expect(graceUntil).toBeGreaterThanOrEqual(before + 3_600_000);
+		expect(graceUntil).toBeLessThan(Date.now() + 3_600_000 + 1000);
 		expect(await store.findByKey(old.key)).toEqual(rotated.previous);
 		expect(await store.findByKey(rotated.key)).toEqual(rotated.record);
-		expect(recordState(rotated.previous, new Date("2026-06-01T00:59:59Z"))).toBeNull();
-		expect(recordState(rotated.previous, new Date("2026-06-01T01:00:00Z"))).toBe("revoked");
+		expect(recordState(rotated.previous, new Date(graceUntil - 1))).toBeNull();
+		expect(recordState(rotated.previous, new Date(graceUntil))).toBe("revoked");
 	});
 
-	it("refuses unknown and revoked keys", async () => {
-		expect(await store.rotate("key_doesNotExist", "test", 60)).toBeNull();
+	it("refuses unknown, revoked and already rotated keys", async () => {
+		expect(await store.rotate("key_doesNotExist", "test", 60)).toEqual({ ok: false, refusal: "not_found" });
 		const { record } = await store.create(NEW, "test");
 		await store.revoke(record.id);
-		expect(await store.rotate(record.id, "test", 60)).toBeNull();
+		expect(await store.rotate(record.id, "test", 60)).toMatchObject({ ok: false, refusal: "revoked" });
+		const other = await store.create(NEW, "test");
+		expect((await store.rotate(other.record.id, "test", 60)).ok).toBe(true);
+		expect(await store.rotate(other.record.id, "test", 60)).toMatchObject({ ok: false, refusal: "rotated" });
 	});
 });
 
-describe("KeyStore.touch", () => {
+describe("KeyStore.touch (through the key's writer)", () => {
 	it("writes the last use under used:<id> without touching the record", async () => {
 		const { key, record } = await store.create(NEW, "test");
 		await store.touch(record.id, new Date("2026-08-01T10:00:00Z"));
