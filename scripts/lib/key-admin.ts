@@ -3,7 +3,7 @@ import type { KeyWriter } from "../../src/durable-objects/key-writer";
 import type { KeyEnv } from "../../src/lib/api-keys";
 import type { KeyChange, KeyPatch } from "../../src/lib/key-changes";
 import { type KeyRecord, KeyStore, type NewKey, type Rotation } from "../../src/lib/key-store";
-import { type Api, describeProblem } from "./api-client";
+import { type Api, type ApiAnswer, describeProblem } from "./api-client";
 
 /**
  * What the keys CLI does to keys, wherever they live. Reads come from KV's read copy; every
@@ -105,9 +105,19 @@ export class ApiKeyAdmin implements KeyAdmin {
 	}
 
 	async list(): Promise<KeyRecord[]> {
-		const answer = await this.api.request<ApiKeyInfo[]>("GET", "/v1/admin/keys");
-		if (answer.status !== 200) throw new Error(describeProblem(answer));
-		return answer.body.map(fromInfo);
+		const keys: KeyRecord[] = [];
+		let cursor: string | null = null;
+		do {
+			const path: string = `/v1/admin/keys?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+			const answer: ApiAnswer<{ data: ApiKeyInfo[]; next_cursor: string | null }> = await this.api.request<{
+				data: ApiKeyInfo[];
+				next_cursor: string | null;
+			}>("GET", path);
+			if (answer.status !== 200) throw new Error(describeProblem(answer));
+			keys.push(...answer.body.data.map(fromInfo));
+			cursor = answer.body.next_cursor;
+		} while (cursor);
+		return keys;
 	}
 
 	findByKey = (key: string) => this.lookup.findByKey(key);

@@ -56,3 +56,19 @@ export async function expectProblem(res: Response, status: number, code?: string
 
 /** The `location`s a validation problem names. */
 export const locations = (problem: Problem) => (problem.errors ?? []).map((e) => e.location);
+
+/** Every item of a list route (the `{data, next_cursor}` envelope), page by page. */
+export async function listAll<T>(path: string, schema: z.ZodType<{ data: T[]; next_cursor: string | null }>) {
+	const items: T[] = [];
+	let cursor: string | null = null;
+	const sep = path.includes("?") ? "&" : "?";
+	do {
+		const page: { data: T[]; next_cursor: string | null } = await readJson(
+			await api(`${path}${cursor ? `${sep}cursor=${encodeURIComponent(cursor)}` : ""}`),
+			schema,
+		);
+		items.push(...page.data);
+		cursor = page.next_cursor;
+	} while (cursor);
+	return items;
+}

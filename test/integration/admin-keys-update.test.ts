@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { forgetValidatedKeys } from "../../src/api/middleware/auth";
-import { ApiKeyInfo, CreatedKey } from "../../src/api/schemas/keys";
-import { api, expectProblem, locations, postJson, readJson } from "../helpers/api";
+import { ApiKeyInfo, ApiKeyList, CreatedKey } from "../../src/api/schemas/keys";
+import { api, expectProblem, listAll, locations, postJson, readJson } from "../helpers/api";
 import { issueKey } from "../helpers/keys";
 
 const patchJson = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -28,7 +28,7 @@ describe("PATCH /v1/admin/keys/{id}", () => {
 		// The bucket now holds at most one token: the second request is refused.
 		expect(await statusFor(created.key)).not.toBe(429);
 		expect(await statusFor(created.key)).toBe(429);
-		const listed = (await readJson(await api("/v1/admin/keys"), ApiKeyInfo.array())).find((k) => k.id === info.id);
+		const listed = (await listAll("/v1/admin/keys?limit=100", ApiKeyList)).find((k) => k.id === info.id);
 		expect(listed).toEqual(info);
 	});
 
@@ -96,7 +96,7 @@ describe("PATCH /v1/admin/keys/{id}", () => {
 		await expectProblem(await patchJson(path, {}), 422, "validation_failed");
 		await expectProblem(await patchJson("/v1/admin/keys/nope", { name: "x" }), 422, "validation_failed");
 		// Nothing above changed the key.
-		const listed = (await readJson(await api("/v1/admin/keys"), ApiKeyInfo.array())).find((k) => k.id === info.id);
+		const listed = (await listAll("/v1/admin/keys?limit=100", ApiKeyList)).find((k) => k.id === info.id);
 		expect(listed).toEqual(info);
 	});
 

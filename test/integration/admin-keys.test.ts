@@ -2,11 +2,11 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { forgetValidatedKeys } from "../../src/api/middleware/auth";
-import { ApiKeyInfo, CreatedKey, RotatedKey } from "../../src/api/schemas/keys";
+import { ApiKeyInfo, ApiKeyList, CreatedKey, RotatedKey } from "../../src/api/schemas/keys";
 import worker from "../../src/index";
 import { hashApiKey, isWellFormedKey } from "../../src/lib/api-keys";
 import { KeyRecord, KeyStore, KV } from "../../src/lib/key-store";
-import { api, expectProblem, locations, ORIGIN, postJson, readJson } from "../helpers/api";
+import { api, expectProblem, listAll, locations, ORIGIN, postJson, readJson } from "../helpers/api";
 import { issueKey } from "../helpers/keys";
 
 const asKey = (key: string, init: RequestInit = {}) => ({ ...init, headers: { ...init.headers, "X-API-Key": key } });
@@ -21,7 +21,7 @@ const accepted = async (key: string) => ![401, 403].includes(await readStatus(ke
 
 const create = async (body: Record<string, unknown>) =>
 	readJson(await postJson("/v1/admin/keys", body), CreatedKey, 201);
-const list = async () => readJson(await api("/v1/admin/keys"), ApiKeyInfo.array());
+const list = async () => listAll("/v1/admin/keys?limit=100", ApiKeyList);
 
 describe("POST /v1/admin/keys", () => {
 	it("issues a working key, shown once; KV holds only its hash", async () => {
@@ -48,8 +48,15 @@ describe("POST /v1/admin/keys", () => {
 
 	it("never shows the key or its hash again", async () => {
 		const created = await create({ name: "shown once" });
-		const text = await (await api("/v1/admin/keys")).text();
-		const entry = (JSON.parse(text) as ApiKeyInfo[]).find((k) => k.id === created.info.id);
+		// Every page as sent, oldest first: the new key is on one of them.
+		let text = "";
+		let cursor: string | null = null;
+		do {
+			const page: string = await (await api(`/v1/admin/keys${cursor ? `?cursor=${cursor}` : ""}`)).text();
+			text += page;
+			cursor = (JSON.parse(page) as { next_cursor: string | null }).next_cursor;
+		} while (cursor);
+		const entry = (await listAll("/v1/admin/keys", ApiKeyList)).find((k) => k.id === created.info.id);
 		expect(entry).toEqual(created.info);
 		expect(Object.keys(entry ?? {})).not.toContain("key");
 		expect(text).not.toContain(created.key);
@@ -119,6 +126,17 @@ describe("GET /v1/admin/keys", () => {
 		expect(keys.find((k) => k.id === first.info.id)?.last_used_at).toBeNull();
 		const used = keys.find((k) => k.id === second.info.id)?.last_used_at;
 		expect(Date.parse(used ?? "")).toBeGreaterThan(Date.now() - 60_000);
+	});
+
+	it("pages in the list envelope: every key once, in order, across pages", async () => {
+		for (let i = 0; i < 3; i++) await create({ name: `paged ${i}` });
+		const whole = await list();
+		const paged = await listAll("/v1/admin/keys?limit=2", ApiKeyList);
+		expect(paged.map((k) => k.id)).toEqual(whole.map((k) => k.id));
+		const first = await readJson(await api("/v1/admin/keys?limit=2"), ApiKeyList);
+		expect(first.data).toHaveLength(2);
+		expect(first.next_cursor).toEqual(expect.any(String));
+		expect(locations(await expectProblem(await api("/v1/admin/keys?cursor=nope"), 422))).toEqual(["query.cursor"]);
 	});
 });
 

@@ -4,13 +4,16 @@ import { keyEnvFor } from "../../lib/api-keys";
 import type { KeyChange } from "../../lib/key-changes";
 import { type KeyRecord, KeyStore } from "../../lib/key-store";
 import { createApp } from "../app";
+import { decodeCursor, encodeCursor } from "../cursor";
 import { forgetValidatedKeys } from "../middleware/auth";
 import { problemResponses } from "../schemas/common";
 import {
 	ApiKeyInfo,
+	ApiKeyList,
 	CreatedKey,
 	CreateKeyRequest,
 	KeyIdParam,
+	KeysQuery,
 	RotatedKey,
 	RotateKeyRequest,
 	UpdateKeyRequest,
@@ -107,16 +110,30 @@ adminKeyRoutes.openapi(
 		path: "/v1/admin/keys",
 		operationId: "listKeys",
 		tags,
-		summary: "List API keys (never hashes or secrets)",
+		summary: "List API keys, oldest first (never hashes or secrets)",
+		request: { query: KeysQuery },
 		responses: {
-			200: {
-				description: "Every key, oldest first",
-				content: { "application/json": { schema: ApiKeyInfo.array().openapi("ApiKeyList") } },
-			},
-			...problemResponses(401, 403, 429),
+			200: { description: "A page of keys", content: { "application/json": { schema: ApiKeyList } } },
+			...problemResponses(401, 403, 422, 429),
 		},
 	}),
-	async (c) => c.json((await new KeyStore(c.env.API_KEYS).list()).map(keyInfo), 200),
+	async (c) => {
+		const { limit, cursor } = c.req.valid("query");
+		const after = cursor ? decodeCursor(cursor, 2) : undefined;
+		const sortKey = (k: { created_at: string; id: string }) => `${k.created_at}\u0000${k.id}`;
+		const all = (await new KeyStore(c.env.API_KEYS).list()).sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
+		const rest = after ? all.filter((k) => sortKey(k) > `${after[0]}\u0000${after[1]}`) : all;
+		const page = rest.slice(0, limit);
+		const last = page.at(-1);
+		c.header("Cache-Control", "no-store");
+		return c.json(
+			{
+				data: page.map(keyInfo),
+				next_cursor: rest.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
+			},
+			200,
+		);
+	},
 );
 
 adminKeyRoutes.openapi(

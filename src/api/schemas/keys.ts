@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { listOf, pageQuery } from "./common";
 
 export const KeyLimits = z
 	.object({
@@ -109,3 +110,9 @@ export const UpdateKeyRequest = z
 	})
 	.openapi("UpdateKeyRequest");
 export type UpdateKeyRequest = z.infer<typeof UpdateKeyRequest>;
+
+/** A page of keys. */
+export const ApiKeyList = listOf(ApiKeyInfo).openapi("ApiKeyList");
+
+/** Paging of GET /v1/admin/keys. */
+export const KeysQuery = z.object(pageQuery(100));
