@@ -22,6 +22,7 @@ import { modelRoutes } from "./api/routes/models";
 import { runRoutes } from "./api/routes/runs";
 import { signalRoutes } from "./api/routes/signals";
 import { trackRecordRoutes } from "./api/routes/track-record";
+import { usageRoutes } from "./api/routes/usage";
 import { ApiError } from "./errors";
 import { scheduled } from "./pipeline/schedule";
 
@@ -64,6 +65,7 @@ app.route("/", trackRecordRoutes);
 app.route("/", legacyRoutes);
 app.route("/", runRoutes);
 app.route("/", modelRoutes);
+app.route("/", usageRoutes);
 app.route("/", adminKeyRoutes);
 app.route("/", adminRunRoutes);
 app.route("/", adminModelRoutes);
