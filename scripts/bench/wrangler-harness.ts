@@ -7,10 +7,13 @@
  * leaving out one part of the path at a time. Prints the table, the Durable Object calls per
  * request of the hot key, and writes the figures to bench-results/.
  *
- *   npm run bench -- wrangler [--duration 8 --connections 32 --threads 2 --no-breakdown --out FILE]
+ * Every Worker runs at once and the rows are measured in interleaved rounds (each row's duration
+ * split over `--rounds`, its figures the median of its slices).
+ *
+ *   npm run bench -- wrangler [--duration 8 --rounds 3 --connections 32 --threads 2 --no-breakdown --out FILE]
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { getPlatformProxy, unstable_readConfig } from "wrangler";
@@ -27,6 +30,7 @@ import { writeBenchResults } from "./results";
 const CARD = "sv03-223-charizard-ex";
 const PATH = `/v1/cards/${CARD}/fair-price`;
 const PORT = 8931;
+const VARIANTS = ["full", "no-ae", "no-log", "no-limiter", "no-auth", "no-memo", "no-json"];
 
 /** One row of the table. */
 type Row = { name: string; rps: number; p50_ms: number; p99_ms: number; requests: number; errors: number };
@@ -38,6 +42,7 @@ export async function benchWranglerHarness(argv: string[]): Promise<number> {
 			duration: { type: "string", default: "8" },
 			connections: { type: "string", default: "32" },
 			threads: { type: "string", default: "2" },
+			rounds: { type: "string", default: "3" },
 			"no-breakdown": { type: "boolean", default: false },
 			out: { type: "string" },
 		},
@@ -45,6 +50,7 @@ export async function benchWranglerHarness(argv: string[]): Promise<number> {
 	const seconds = Number(values.duration);
 	const connections = Number(values.connections);
 	const threads = Number(values.threads);
+	const rounds = Math.max(1, Number(values.rounds));
 	const wrk = spawnSync("wrk", ["--version"]).error === undefined;
 	console.log(
 		`load generator: ${wrk ? `wrk -t${threads} -c${connections} -d${seconds}s --latency` : `scripts/bench/load.ts (${connections} connections, ${seconds} s; wrk is not installed)`}`,
@@ -76,56 +82,85 @@ export async function benchWranglerHarness(argv: string[]): Promise<number> {
 			}),
 		);
 		const rows: Row[] = [];
-		const measure = async (name: string, headers: Record<string, string>) => {
-			const url = `http://127.0.0.1:${PORT}${PATH}`;
-			await load(url, headers, 1, connections, threads, wrk); // warm-up
-			const row = { name, ...(await load(url, headers, seconds, connections, threads, wrk)) };
-			rows.push(row);
-			console.log(`  ${name}: ${row.rps} req/s, p50 ${row.p50_ms} ms, p99 ${row.p99_ms} ms, errors ${row.errors}`);
-			return row;
-		};
-		const serve = async (args: string[], what: string, fn: () => Promise<void>) => {
-			console.log(`starting ${what} under wrangler dev…`);
-			const dev = await startWranglerDev(PORT, { args: [...args, "--persist-to", dir, "--log-level", "error"] });
-			try {
-				await fn();
-			} finally {
-				await dev.stop();
-			}
-		};
-		const auth = { "x-api-key": keys.hot.key };
-
-		await serve(["--config", bareConfig], "the bare Hono Worker", async () => {
-			await measure("H1. bare Hono Worker (ceiling)", {});
-		});
-		let calls: { lease: number; take: number; record: number; report: number } | undefined;
-		let counted = 0;
-		await serve([], "the project (wrangler.toml, src/index.ts)", async () => {
-			await measure("H2. project: GET fair-price, warm, high-limit key", auth);
-			const usage = await fetch(`http://127.0.0.1:${PORT}/v1/admin/keys/${keys.hot.record.id}/usage`, {
+		const hot = { calls: 0, requests: 0 };
+		const urlOf = (port: number) => `http://127.0.0.1:${port}${PATH}`;
+		/** The hot key's Durable Object calls (lease, take, record) and counted requests so far. */
+		const hotKey = async (port: number) => {
+			const res = await fetch(`http://127.0.0.1:${port}/v1/admin/keys/${keys.hot.record.id}/usage`, {
 				headers: { "x-api-key": keys.admin.key },
 			});
-			const body = (await usage.json()) as {
+			const body = (await res.json()) as {
 				totals: { requests: number; refused: number };
-				limiter: { calls: typeof calls };
+				limiter: { calls: { lease: number; take: number; record: number } };
 			};
-			calls = body.limiter.calls;
-			counted = body.totals.requests + body.totals.refused;
-		});
-		if (!values["no-breakdown"]) {
-			await serve(["--config", assetsConfig], "the bare Hono Worker with static assets", async () => {
-				await measure("B. bare Hono Worker + the project's static assets", {});
-			});
-			await serve(["scripts/bench/workers/path-parts.ts"], "the breakdown Worker (wrangler.toml)", async () => {
-				for (const variant of ["full", "no-ae", "no-log", "no-limiter", "no-auth", "no-memo", "no-json"])
-					await measure(`B. ${variant}`, { ...auth, "x-bench-variant": variant });
-			});
+			const c = body.limiter.calls;
+			return { calls: c.lease + c.take + c.record, requests: body.totals.requests + body.totals.refused };
+		};
+		const auth = { "x-api-key": keys.hot.key };
+		// Every Worker runs at once (each in its own wrangler dev, with its own copy of the seeded
+		// state), idle while another is measured; the measurements are interleaved in rounds, so a
+		// change in the machine's load over the run falls on every row alike.
+		type Target = { name: string; port: number; headers: Record<string, string> };
+		const targets: Target[] = [];
+		const servers: { stop: () => Promise<void> }[] = [];
+		const serve = async (args: string[], what: string, state: string | null) => {
+			const port = PORT + servers.length;
+			console.log(`starting ${what} under wrangler dev on port ${port}…`);
+			const persist = join(dir, `state-${port}`);
+			if (state) await cp(state, join(persist, "v3"), { recursive: true });
+			servers.push(await startWranglerDev(port, { args: [...args, "--persist-to", persist, "--log-level", "error"] }));
+			return port;
+		};
+		try {
+			const seeded = join(dir, "v3");
+			const bare = await serve(["--config", bareConfig], "the bare Hono Worker", null);
+			const project = await serve([], "the project (wrangler.toml, src/index.ts)", seeded);
+			targets.push(
+				{ name: "H1. bare Hono Worker (ceiling)", port: bare, headers: {} },
+				{ name: "H2. project: GET fair-price, warm, high-limit key", port: project, headers: auth },
+			);
+			if (!values["no-breakdown"]) {
+				const assets = await serve(["--config", assetsConfig], "the bare Hono Worker with static assets", null);
+				const parts = await serve(["scripts/bench/workers/path-parts.ts"], "the breakdown Worker", seeded);
+				targets.push({ name: "B. bare Hono Worker + the project's static assets", port: assets, headers: {} });
+				for (const variant of VARIANTS)
+					targets.push({ name: `B. ${variant}`, port: parts, headers: { ...auth, "x-bench-variant": variant } });
+			}
+			const slice = Math.max(1, Math.round(seconds / rounds));
+			for (const t of targets) await load(urlOf(t.port), t.headers, 1, connections, threads, wrk); // warm-up
+			const slices = new Map<string, Omit<Row, "name">[]>();
+			for (let round = 1; round <= rounds; round++) {
+				console.log(`round ${round}/${rounds} (${slice} s per row)…`);
+				for (const t of targets) {
+					// The hot key's counters around each of its slices: an object idle for some seconds is
+					// evicted locally and its counters start again, so only differences over a busy slice count.
+					const before = t.port === project ? await hotKey(project) : null;
+					const m = await load(urlOf(t.port), t.headers, slice, connections, threads, wrk);
+					if (before) {
+						const after = await hotKey(project);
+						hot.calls += after.calls - before.calls;
+						hot.requests += after.requests - before.requests;
+					}
+					slices.set(t.name, [...(slices.get(t.name) ?? []), m]);
+				}
+			}
+			for (const t of targets) {
+				const all = slices.get(t.name) ?? [];
+				const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+				rows.push({
+					name: t.name,
+					rps: Math.round(median(all.map((m) => m.rps))),
+					p50_ms: median(all.map((m) => m.p50_ms)),
+					p99_ms: median(all.map((m) => m.p99_ms)),
+					requests: all.reduce((n, m) => n + m.requests, 0),
+					errors: all.reduce((n, m) => n + m.errors, 0),
+				});
+			}
+		} finally {
+			for (const server of servers) await server.stop();
 		}
-		await serve(["--config", bareConfig], "the bare Hono Worker again", async () => {
-			await measure("H1. bare Hono Worker, again (end of run)", {});
-		});
 
-		const ceiling = rows.filter((r) => r.name.startsWith("H1.")).sort((a, b) => b.rps - a.rps)[0] as Row;
+		const ceiling = rows.find((r) => r.name.startsWith("H1.")) as Row;
 		console.table(
 			rows.map((r) => ({
 				scenario: r.name,
@@ -143,13 +178,12 @@ export async function benchWranglerHarness(argv: string[]): Promise<number> {
 		console.log(
 			`project vs bare Hono: ${ratio.toFixed(2)} of the throughput (goal >= 0.60: ${ratio >= 0.6 ? "met" : "NOT met"}), p50 ${(project.p50_ms / ceiling.p50_ms).toFixed(1)}x (goal <= 2x: ${project.p50_ms <= 2 * ceiling.p50_ms ? "met" : "NOT met"})`,
 		);
-		const doCalls = calls ? calls.lease + calls.take + calls.record : 0;
-		const perRequest = counted > 0 ? doCalls / counted : Number.NaN;
+		const perRequest = hot.requests > 0 ? hot.calls / hot.requests : Number.NaN;
 		console.log(
-			`hot key (burst ${keys.hot.record.limits.burst}): ${doCalls} Durable Object calls for ${counted} requests = ${perRequest.toFixed(4)} per request (goal <= 0.05: ${perRequest <= 0.05 ? "met" : "NOT met"})`,
+			`hot key (burst ${keys.hot.record.limits.burst}): ${hot.calls} Durable Object calls for ${hot.requests} requests = ${perRequest.toFixed(4)} per request (goal <= 0.05: ${perRequest <= 0.05 ? "met" : "NOT met"})`,
 		);
 		// Each part's cost: the time per request it adds on the Worker's thread, from the differences.
-		const order = ["full", "no-ae", "no-log", "no-limiter", "no-auth", "no-memo", "no-json"];
+		const order = VARIANTS;
 		const parts = [
 			"Analytics Engine data point",
 			"request log line",
@@ -175,9 +209,14 @@ export async function benchWranglerHarness(argv: string[]): Promise<number> {
 			);
 		}
 		await writeBenchResults("harness", values.out, {
-			plan: { tool: wrk ? "wrk" : "load.ts", threads, connections, duration_s: seconds },
+			plan: { tool: wrk ? "wrk" : "load.ts", threads, connections, duration_s: seconds, rounds },
 			rows,
-			hot_key: { burst: keys.hot.record.limits.burst, requests: counted, calls, per_request: perRequest },
+			hot_key: {
+				burst: keys.hot.record.limits.burst,
+				requests: hot.requests,
+				calls: hot.calls,
+				per_request: perRequest,
+			},
 		});
 		return 0;
 	} finally {

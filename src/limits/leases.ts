@@ -24,16 +24,28 @@ type Lease = {
  */
 export class LeaseBook {
 	#leases = new Lru<string, Lease>(10_000);
-	#inflight = new Map<string, Promise<LeaseResult>>();
+	/** Keys with a lease call in flight: the call's id. */
+	#inflight = new Map<string, number>();
+	/** The last refused lease call per key, by call id: its waiters answer with the same refusal. */
+	#refusals = new Lru<string, { call: number; result: LeaseResult }>(10_000);
+	#calls = 0;
 
-	/** Spends `cost` tokens of `keyId`'s lease, calling `renew` (with the unspent tokens) for a new one when needed. */
+	/**
+	 * Spends `cost` tokens of `keyId`'s lease, calling `renew` (with the unspent tokens) for a new
+	 * one when needed. A request that finds another request's call in flight waits for it on its
+	 * own timer, never by awaiting that request's promise: the Workers runtime does not let one
+	 * request's continuation run on another's I/O (such a request can be cancelled as hung).
+	 * It waits at most `waitMs`, then fails as an unavailable limiter would.
+	 */
 	async spend(
 		keyId: string,
 		sig: string,
 		cost: number,
 		limits: BucketLimits,
 		renew: (returned: Returned | undefined) => Promise<LeaseResult>,
+		waitMs = 1000,
 	): Promise<TakeResult> {
+		const deadline = Date.now() + waitMs;
 		for (;;) {
 			const now = Date.now();
 			const lease = this.#leases.get(keyId);
@@ -44,29 +56,35 @@ export class LeaseBook {
 				return view(lease, limits, now, touch);
 			}
 			const pending = this.#inflight.get(keyId);
-			if (pending) {
-				const result = await pending;
-				if (!result.allowed) return result;
+			if (pending !== undefined) {
+				while (this.#inflight.get(keyId) === pending) {
+					if (Date.now() > deadline) throw new Error(`no lease within ${waitMs} ms`);
+					await new Promise((resolve) => setTimeout(resolve, 1));
+				}
+				// A call refused since this request began waiting found the bucket empty during its wait:
+				// it answers with that refusal instead of asking again.
+				const refusal = this.#refusals.get(keyId);
+				if (refusal && refusal.call >= pending) return refusal.result;
 				continue;
 			}
+			const call = ++this.#calls;
 			const returned = lease && lease.tokens > 0 ? { tokens: lease.tokens, day: lease.day } : undefined;
 			this.#leases.delete(keyId);
-			const call = renew(returned).then((result) => {
-				if (result.allowed)
-					this.#leases.set(keyId, {
-						sig,
-						tokens: result.granted,
-						day: result.day,
-						expiresAt: result.expiresAt,
-						at: result,
-						touch: result.touch,
-					});
-				return result;
-			});
 			this.#inflight.set(keyId, call);
 			try {
-				const result = await call;
-				if (!result.allowed) return result;
+				const result = await renew(returned);
+				if (!result.allowed) {
+					this.#refusals.set(keyId, { call, result });
+					return result;
+				}
+				this.#leases.set(keyId, {
+					sig,
+					tokens: result.granted,
+					day: result.day,
+					expiresAt: result.expiresAt,
+					at: result,
+					touch: result.touch,
+				});
 			} finally {
 				this.#inflight.delete(keyId);
 			}
@@ -85,6 +103,7 @@ export class LeaseBook {
 	clear(): void {
 		this.#leases.clear();
 		this.#inflight.clear();
+		this.#refusals.clear();
 	}
 }
 

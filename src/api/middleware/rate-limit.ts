@@ -127,17 +127,23 @@ export const rateLimit = (options: { limiterFor?: LimiterFor; cost?: number } = 
 			const leaseMs = leaseMsFor(config, limits);
 			result =
 				leaseMs > 0
-					? await leaseBook.spend(key.id, sig, cost, limits, (returned) =>
-							withTimeout(
-								limiter.lease({
-									min: cost,
-									want: leaseSize(config, limits, cost),
-									leaseMs,
-									limits,
-									...carry({ returned }),
-								}),
-								config.RATE_LIMIT_TIMEOUT_MS,
-							),
+					? await leaseBook.spend(
+							key.id,
+							sig,
+							cost,
+							limits,
+							(returned) =>
+								withTimeout(
+									limiter.lease({
+										min: cost,
+										want: leaseSize(config, limits, cost),
+										leaseMs,
+										limits,
+										...carry({ returned }),
+									}),
+									config.RATE_LIMIT_TIMEOUT_MS,
+								),
+							config.RATE_LIMIT_TIMEOUT_MS,
 						)
 					: // A lease left from larger limits goes back with the take.
 						await withTimeout(

@@ -28,15 +28,21 @@ function byRoute(rows: UsageCount[]) {
 }
 
 /**
- * Reads a key's report from its object, sending this isolate's unsent counts and its unspent
- * lease with the same call, so the answer is as current as this isolate can make it.
+ * Reads a key's report from its object, sending this isolate's unsent counts with the same call
+ * (and, for the caller's own key, its unspent lease, so its bucket reads as this isolate sees it;
+ * an admin's look leaves the key's lease alone).
  */
-async function usageOf(c: Context<AppEnv>, key: AuthenticatedKey): Promise<{ usage: Usage; report: UsageReport }> {
+async function usageOf(
+	c: Context<AppEnv>,
+	key: AuthenticatedKey,
+	own: boolean,
+): Promise<{ usage: Usage; report: UsageReport }> {
 	const limiter = durableObjectLimiter(c.env, key.id);
 	const usage = usageBuffer.drain(key.id);
 	let report: UsageReport;
 	try {
-		report = await limiter.report(limitsOf(key), USAGE_DAYS, { usage, returned: leaseBook.surrender(key.id) });
+		const returned = own ? leaseBook.surrender(key.id) : undefined;
+		report = await limiter.report(limitsOf(key), USAGE_DAYS, { usage, returned });
 	} catch (error) {
 		usageBuffer.restore(key.id, usage);
 		throw error;
@@ -99,7 +105,7 @@ usageRoutes.openapi(
 		// The auth middleware sets the key on every protected route; without one this is a fault.
 		if (!key) throw new Error("GET /v1/usage reached without an authenticated key");
 		c.header("Cache-Control", "no-store");
-		return c.json((await usageOf(c, key)).usage, 200);
+		return c.json((await usageOf(c, key, true)).usage, 200);
 	},
 );
 
@@ -121,12 +127,11 @@ usageRoutes.openapi(
 		const found = await new KeyStore(c.env.API_KEYS).findById(id);
 		if (!found) throw new ApiError("not_found", `No API key with id ${id}.`);
 		const { record } = found;
-		const { usage, report } = await usageOf(c, {
-			id: record.id,
-			name: record.name,
-			scopes: record.scopes,
-			limits: record.limits,
-		});
+		const { usage, report } = await usageOf(
+			c,
+			{ id: record.id, name: record.name, scopes: record.scopes, limits: record.limits },
+			false,
+		);
 		const { since, ...calls } = report.calls;
 		c.header("Cache-Control", "no-store");
 		return c.json({ ...usage, limiter: { calls, since: new Date(since).toISOString() } }, 200);
