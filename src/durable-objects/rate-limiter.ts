@@ -13,8 +13,10 @@ import {
 	type TakeResult,
 	utcDay,
 } from "../limits/bucket";
+import { USAGE_DAYS, usageTable } from "../limits/usage-table";
 
 export type { BucketLimits, LeaseResult, QuotaState, TakeResult } from "../limits/bucket";
+export { USAGE_DAYS } from "../limits/usage-table";
 
 /** Requests an isolate counted for one (UTC day, route pattern), sent to the key's object in a batch. */
 export type UsageCount = { day: string; route: string; requests: number; refused: number };
@@ -51,11 +53,8 @@ export interface RateLimiterClient {
 
 // A bucket idle this long after it is full again is forgotten by the alarm.
 export const IDLE_GRACE_MS = 60_000;
-/** Days of counts kept (today included). */
-export const USAGE_DAYS = 30;
 const TOUCH_EVERY_MS = 60_000;
 const DAY_MS = 86_400_000;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** When the alarm may forget a bucket: full again plus the grace, and not before midnight while today's quota counts. */
 function idleAtFor(tokens: number, dayUsed: number, now: number, limits: BucketLimits) {
@@ -135,12 +134,7 @@ export class RateLimiter extends DurableObject<Env> implements RateLimiterClient
 			tokens = after.remaining;
 			dayUsed = after.quota?.used ?? dayUsed;
 		}
-		const since = utcDay(now - (Math.max(1, days) - 1) * DAY_MS);
-		const rows = this.#usageTable()
-			? this.ctx.storage.sql
-					.exec<UsageCount>("SELECT day, route, requests, refused FROM usage WHERE day >= ? ORDER BY day, route", since)
-					.toArray()
-			: [];
+		const rows = this.#usageTable() ? usageTable.since(this.ctx.storage.sql, now, days) : [];
 		return {
 			bucket: { limit: limits.capacity, remaining: Math.floor(tokens), resetSeconds: secondsToFull(tokens, limits) },
 			quota: quotaState(limits, dayUsed, now),
@@ -220,58 +214,26 @@ export class RateLimiter extends DurableObject<Env> implements RateLimiterClient
 		this.ctx.storage.kv.put<Bucket>("bucket", this.#stored);
 	}
 
-	/** Whether the usage table exists (created with the first counts). */
+	/** Whether the usage table exists (it is created with the first counts). */
 	#usageTable(create = false): boolean {
-		if (this.#usageReady) return true;
-		const exists = this.ctx.storage.sql
-			.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'usage'")
-			.toArray().length;
-		if (!exists && !create) return false;
-		this.ctx.storage.sql.exec(
-			`CREATE TABLE IF NOT EXISTS usage (
-				day TEXT NOT NULL, route TEXT NOT NULL,
-				requests INTEGER NOT NULL DEFAULT 0, refused INTEGER NOT NULL DEFAULT 0,
-				PRIMARY KEY (day, route)
-			) WITHOUT ROWID`,
-		);
-		this.#usageReady = true;
-		return true;
+		if (!this.#usageReady) this.#usageReady = usageTable.ready(this.ctx.storage.sql, create);
+		return this.#usageReady;
 	}
 
-	/** Adds counts to the usage table (one implicit transaction for the whole batch) and drops days past retention. */
+	/** Adds a batch of counts (one implicit transaction) and, once a day, drops days past retention. */
 	#countUsage(usage: UsageCount[] | undefined) {
-		const valid = (usage ?? []).filter(
-			(u) =>
-				DAY.test(u.day) &&
-				typeof u.route === "string" &&
-				Number.isInteger(u.requests) &&
-				Number.isInteger(u.refused) &&
-				u.requests >= 0 &&
-				u.refused >= 0 &&
-				u.requests + u.refused > 0,
-		);
+		const valid = usageTable.valid(usage);
 		if (valid.length === 0) return;
 		this.#usageTable(true);
-		for (const u of valid)
-			this.ctx.storage.sql.exec(
-				`INSERT INTO usage (day, route, requests, refused) VALUES (?, ?, ?, ?)
-				 ON CONFLICT (day, route) DO UPDATE SET requests = requests + excluded.requests, refused = refused + excluded.refused`,
-				u.day,
-				u.route.slice(0, 200),
-				u.requests,
-				u.refused,
-			);
-		const today = utcDay(Date.now());
-		if (this.#prunedFor !== today) this.#prune(Date.now());
+		usageTable.add(this.ctx.storage.sql, valid);
+		if (this.#prunedFor !== utcDay(Date.now())) this.#prune(Date.now());
 	}
 
 	/** Deletes counts older than USAGE_DAYS; returns the oldest day left, or null when none is. */
 	#prune(now: number): string | null {
 		if (!this.#usageTable()) return null;
 		this.#prunedFor = utcDay(now);
-		this.ctx.storage.sql.exec("DELETE FROM usage WHERE day < ?", utcDay(now - (USAGE_DAYS - 1) * DAY_MS));
-		const oldest = this.ctx.storage.sql.exec<{ day: string | null }>("SELECT MIN(day) AS day FROM usage").one().day;
-		return oldest ?? null;
+		return usageTable.prune(this.ctx.storage.sql, now);
 	}
 
 	/** Arms the alarm once per object life, for `at` unless one is due sooner; alarm() re-arms itself. */

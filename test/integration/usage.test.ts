@@ -80,6 +80,14 @@ describe("GET /v1/usage", () => {
 		expect(seen.totals).toMatchObject({ requests: 2, refused: 4 });
 	});
 
+	it("is in the OpenAPI document with stable operation ids", async () => {
+		const doc = (await (await api("/openapi.json")).json()) as {
+			paths: Record<string, Record<string, { operationId?: string }>>;
+		};
+		expect(doc.paths["/v1/usage"]?.get?.operationId).toBe("getUsage");
+		expect(doc.paths["/v1/admin/keys/{id}/usage"]?.get?.operationId).toBe("getKeyUsage");
+	});
+
 	it("needs a key", async () => {
 		await expectProblem(await api("/v1/usage", { headers: { "X-API-Key": "" } }), 401, "unauthorized");
 	});
