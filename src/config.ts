@@ -46,6 +46,17 @@ export const Config = z
 		/** What to do when the rate limiter cannot be reached in time: let the request through, or refuse it. */
 		RATE_LIMIT_ON_ERROR: z.enum(["open", "closed"]).default("closed"),
 		RATE_LIMIT_TIMEOUT_MS: positiveInt("RATE_LIMIT_TIMEOUT_MS", 10_000).default(250),
+		/**
+		 * Token leases: a key whose burst is at least LEASE_MIN_BURST is served from leases of
+		 * LEASE_SHARE of its burst (and of its daily quota), taken from its Durable Object in one call
+		 * and spent in the isolate for at most LEASE_SECONDS (never longer than KEY_CACHE_SECONDS;
+		 * 0 turns leases off). Smaller buckets make one call per request.
+		 */
+		LEASE_MIN_BURST: positiveInt("LEASE_MIN_BURST", 1_000_000).default(100),
+		LEASE_SHARE: fraction("LEASE_SHARE").default(0.1),
+		LEASE_SECONDS: count("LEASE_SECONDS", 30).default(5),
+		/** Seconds an isolate holds a key's request counts before sending them to its Durable Object in one batch. */
+		USAGE_FLUSH_SECONDS: positiveInt("USAGE_FLUSH_SECONDS", 300).default(5),
 		/** Comma-separated origins allowed by CORS; "*" only in development. */
 		CORS_ORIGINS: z
 			.string()

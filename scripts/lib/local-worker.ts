@@ -93,8 +93,12 @@ async function launch(stateDir: string, worker: object, onLog?: (message: string
 
 const TRIVIAL_SCRIPT = `import { DurableObject, WorkflowEntrypoint } from "cloudflare:workers";
 export class RateLimiter extends DurableObject {}
+export class KeyWriter extends DurableObject {}
 export class PricePipeline extends WorkflowEntrypoint { async run() {} }
-export default { fetch() { return new Response('{"ok":true}', { headers: { "content-type": "application/json" } }); } };`;
+export default {
+  fetch() { return new Response('{"ok":true}', { headers: { "content-type": "application/json" } }); },
+  queue() {},
+};`;
 
 /**
  * A trivial Worker (one constant response) under the same harness: the runtime's ceiling.

@@ -1,7 +1,8 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { type BucketLimits, IDLE_GRACE_MS, type RateLimiter } from "../../../src/durable-objects/rate-limiter";
-import { age, limiterOf, readBucket, writeBucket } from "../../helpers/limiter";
+import { nextUtcMidnight, secondsToMidnight, utcDay } from "../../../src/limits/bucket";
+import { age, callsOf, limiterOf, readBucket, usageRows, writeBucket } from "../../helpers/limiter";
 
 let n = 0;
 /** A limiter of its own for each test. */
@@ -15,6 +16,8 @@ describe("RateLimiter.take", () => {
 		const result = await fresh().take(1, { capacity: 5, refillPerSecond: 1 });
 		expect(result).toEqual({
 			allowed: true,
+			refusedBy: null,
+			quota: null,
 			remaining: 4,
 			limit: 5,
 			resetSeconds: 1,
@@ -74,7 +77,7 @@ describe("RateLimiter.take", () => {
 		await stub.take(1, SLOW);
 		const bucket = await readBucket(stub);
 		expect(bucket).toMatchObject({ tokens: expect.closeTo(3, 2) });
-		expect(Object.keys(bucket ?? {}).sort()).toEqual(["idleAt", "tokens", "touchedAt", "updatedAt"]);
+		expect(Object.keys(bucket ?? {}).sort()).toEqual(["day", "dayUsed", "idleAt", "tokens", "touchedAt", "updatedAt"]);
 		await evictDurableObject(stub);
 		expect(await stub.take(1, SLOW)).toMatchObject({ allowed: true, remaining: 2 });
 	});
@@ -212,5 +215,201 @@ describe("RateLimiter storage", () => {
 		const after = await stub.take(1, limits);
 		expect(after.allowed).toBe(true);
 		expect(after.remaining).toBeLessThanOrEqual(89);
+	});
+});
+
+const BIG: BucketLimits = { capacity: 1000, refillPerSecond: 1 / 3600 };
+
+describe("RateLimiter.lease", () => {
+	it("deducts the whole lease at once and reports the bucket after it", async () => {
+		const stub = fresh();
+		const lease = await stub.lease({ min: 1, want: 100, leaseMs: 5000, limits: BIG });
+		expect(lease).toMatchObject({ allowed: true, granted: 100, remaining: 900, limit: 1000, refusedBy: null });
+		expect(lease.expiresAt).toBeGreaterThan(Date.now());
+		expect(lease.expiresAt).toBeLessThanOrEqual(Date.now() + 5000);
+		expect(lease.day).toBe(utcDay(Date.now()));
+		// Storage already counts the lease as spent (and reserves 5 % below it).
+		expect((await readBucket(stub))?.tokens).toBeCloseTo(850, 2);
+		expect(await stub.take(1, BIG)).toMatchObject({ allowed: true, remaining: 899 });
+	});
+
+	it("grants what is left, and none when less than the minimum is", async () => {
+		const stub = fresh();
+		const limits = { capacity: 150, refillPerSecond: 1 / 3600 };
+		expect(await stub.lease({ min: 1, want: 100, leaseMs: 5000, limits })).toMatchObject({
+			granted: 100,
+			remaining: 50,
+		});
+		expect(await stub.lease({ min: 1, want: 100, leaseMs: 5000, limits })).toMatchObject({ granted: 50, remaining: 0 });
+		const refused = await stub.lease({ min: 1, want: 100, leaseMs: 5000, limits });
+		expect(refused).toMatchObject({ allowed: false, granted: 0, refusedBy: "burst" });
+		expect(refused.retryAfterSeconds).toBeGreaterThan(3000);
+	});
+
+	it("takes back unspent tokens, never past the capacity", async () => {
+		const stub = fresh();
+		const first = await stub.lease({ min: 1, want: 300, leaseMs: 5000, limits: BIG });
+		// 120 of the 300 were spent: 180 come back with the next lease.
+		const second = await stub.lease({
+			min: 1,
+			want: 100,
+			leaseMs: 5000,
+			limits: BIG,
+			returned: { tokens: 180, day: first.day },
+		});
+		expect(second).toMatchObject({ granted: 100, remaining: 780 });
+		// A bogus return cannot overfill the bucket.
+		const third = await stub.lease({
+			min: 1,
+			want: 1,
+			leaseMs: 5000,
+			limits: BIG,
+			returned: { tokens: 10_000, day: first.day },
+		});
+		expect(third).toMatchObject({ granted: 1, remaining: 999 });
+	});
+
+	it("is exact under concurrency: 60 simultaneous leases of 30 share a bucket of 1000 without a token more", async () => {
+		const name = `limiter-lease-concurrent-${crypto.randomUUID()}`;
+		const leases = await Promise.all(
+			Array.from({ length: 60 }, () => limiterOf(name).lease({ min: 1, want: 30, leaseMs: 5000, limits: BIG })),
+		);
+		expect(leases.reduce((n, l) => n + l.granted, 0)).toBe(1000);
+		expect(leases.filter((l) => !l.allowed).every((l) => l.granted === 0 && l.refusedBy === "burst")).toBe(true);
+	});
+
+	it("never lasts past the UTC midnight, so its tokens count on the day they were leased", async () => {
+		const lease = await fresh().lease({ min: 1, want: 10, leaseMs: 2 * 86_400_000, limits: BIG });
+		expect(lease.expiresAt).toBe(nextUtcMidnight(Date.now()));
+	});
+});
+
+describe("RateLimiter daily quota", () => {
+	const QUOTA: BucketLimits = { capacity: 100, refillPerSecond: 10, perDay: 3 };
+
+	it("admits the day's quota, then refuses until midnight UTC with its own reason", async () => {
+		const stub = fresh();
+		const results = [];
+		for (let i = 0; i < 4; i++) results.push(await stub.take(1, QUOTA));
+		expect(results.map((r) => r.allowed)).toEqual([true, true, true, false]);
+		expect(results.map((r) => r.quota?.remaining)).toEqual([2, 1, 0, 0]);
+		const refused = results[3];
+		expect(refused?.refusedBy).toBe("quota");
+		const toMidnight = secondsToMidnight(Date.now());
+		expect(refused?.retryAfterSeconds).toBeGreaterThanOrEqual(toMidnight - 2);
+		expect(refused?.retryAfterSeconds).toBeLessThanOrEqual(toMidnight);
+		expect(refused?.quota).toMatchObject({ limit: 3, used: 3, remaining: 0 });
+		// The bucket was not charged for the refusal.
+		expect(refused?.remaining).toBe(97);
+	});
+
+	it("keeps the day's count across a restart (storage never counts fewer than the truth)", async () => {
+		const stub = fresh();
+		for (let i = 0; i < 3; i++) await stub.take(1, QUOTA);
+		expect((await readBucket(stub))?.dayUsed).toBeGreaterThanOrEqual(3);
+		await evictDurableObject(stub);
+		expect(await stub.take(1, QUOTA)).toMatchObject({ allowed: false, refusedBy: "quota" });
+	});
+
+	it("starts a new count on a new day", async () => {
+		const stub = fresh();
+		for (let i = 0; i < 3; i++) await stub.take(1, QUOTA);
+		const bucket = await readBucket(stub);
+		if (!bucket) throw new Error("no bucket");
+		await writeBucket(stub, { ...bucket, day: utcDay(Date.now() - 86_400_000) });
+		expect(await stub.take(1, QUOTA)).toMatchObject({ allowed: true, quota: { used: 1, remaining: 2 } });
+	});
+
+	it("bounds a lease by what is left of the quota, and gives back unspent tokens to today's count", async () => {
+		const stub = fresh();
+		const limits = { ...BIG, perDay: 150 };
+		const first = await stub.lease({ min: 1, want: 100, leaseMs: 5000, limits });
+		const second = await stub.lease({ min: 1, want: 100, leaseMs: 5000, limits });
+		expect([first.granted, second.granted]).toEqual([100, 50]);
+		expect(second.quota).toMatchObject({ used: 150, remaining: 0 });
+		expect(await stub.lease({ min: 1, want: 100, leaseMs: 5000, limits })).toMatchObject({
+			allowed: false,
+			refusedBy: "quota",
+		});
+		// 40 unspent come back: today may admit 40 more.
+		const back = await stub.lease({
+			min: 1,
+			want: 100,
+			leaseMs: 5000,
+			limits,
+			returned: { tokens: 40, day: first.day },
+		});
+		expect(back).toMatchObject({ granted: 40, quota: { used: 150, remaining: 0 } });
+	});
+
+	it("keeps a bucket with today's quota count through the idle alarm until after midnight", async () => {
+		const stub = fresh();
+		await stub.take(1, QUOTA);
+		await age(stub, 3600);
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+		expect((await readBucket(stub))?.dayUsed).toBeGreaterThanOrEqual(1);
+	});
+});
+
+describe("RateLimiter usage counts", () => {
+	const today = utcDay(Date.now());
+
+	it("adds batches to one row per day and route, and reports them with the bucket", async () => {
+		const stub = fresh();
+		await stub.record([
+			{ day: today, route: "/v1/fair-price", requests: 5, refused: 0 },
+			{ day: today, route: "/v1/cards", requests: 2, refused: 1 },
+		]);
+		await stub.take(1, SLOW, { usage: [{ day: today, route: "/v1/fair-price", requests: 3, refused: 2 }] });
+		expect(await usageRows(stub)).toEqual([
+			{ day: today, route: "/v1/cards", requests: 2, refused: 1 },
+			{ day: today, route: "/v1/fair-price", requests: 8, refused: 2 },
+		]);
+		const report = await stub.report(SLOW, 30);
+		expect(report.bucket).toEqual({ limit: 5, remaining: 4, resetSeconds: 60 });
+		expect(report.rows).toHaveLength(2);
+		expect(report.calls).toMatchObject({ take: 1, record: 1, report: 1, lease: 0 });
+	});
+
+	it("ignores malformed counts", async () => {
+		const stub = fresh();
+		await stub.record([
+			{ day: "yesterday", route: "/x", requests: 1, refused: 0 },
+			{ day: today, route: "/x", requests: -1, refused: 0 },
+			{ day: today, route: "/x", requests: 1.5, refused: 0 },
+			{ day: today, route: "/y", requests: 0, refused: 0 },
+		]);
+		expect(await usageRows(stub)).toEqual([]);
+	});
+
+	it("keeps 30 days: older rows go, and the idle alarm keeps the rest when it forgets the bucket", async () => {
+		const stub = fresh();
+		const old = utcDay(Date.now() - 31 * 86_400_000);
+		const recent = utcDay(Date.now() - 29 * 86_400_000);
+		await stub.record([
+			{ day: old, route: "/v1/cards", requests: 1, refused: 0 },
+			{ day: recent, route: "/v1/cards", requests: 4, refused: 0 },
+		]);
+		expect((await usageRows(stub)).map((r) => r.day)).toEqual([recent]);
+		await stub.take(1, SLOW);
+		await age(stub, 3600);
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+		const left = await runInDurableObject(stub, async (_i, state) => ({
+			bucket: state.storage.kv.get("bucket"),
+			alarm: await state.storage.getAlarm(),
+		}));
+		expect(left.bucket).toBeUndefined();
+		expect(await usageRows(stub)).toHaveLength(1);
+		// Back when the recent day falls out of the window.
+		expect(left.alarm).toBe(Date.parse(recent) + 30 * 86_400_000);
+	});
+
+	it("counts its own calls, and the counter is no call of its own", async () => {
+		const stub = fresh();
+		await stub.take(1, SLOW);
+		await stub.lease({ min: 1, want: 2, leaseMs: 1000, limits: SLOW });
+		await stub.record([]);
+		expect(await callsOf(stub)).toMatchObject({ take: 1, lease: 1, record: 1, report: 0 });
+		expect(await callsOf(stub)).toMatchObject({ take: 1, lease: 1, record: 1, report: 0 });
 	});
 });
