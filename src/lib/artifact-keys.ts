@@ -28,7 +28,7 @@ export const pipelineKeys = {
 	featureStats: (asOf: string, inputHash: string, shard: number) =>
 		`features/as_of=${asOf}/h=${short(inputHash)}/${part(shard)}.stats.json`,
 	/** The merged set and market moves per date. */
-	market: (inputHash: string) => `train/h=${short(inputHash)}/market.json`,
+	market: (inputHash: string) => `train/h=${short(inputHash)}/market.bin`,
 	/** The assembled training table (the shards' samples, with set and market features). */
 	trainingTable: (inputHash: string) => `train/h=${short(inputHash)}/table.parquet`,
 	/** One fold's held-out predictions. */

@@ -5,8 +5,8 @@
  * cross-sectional features. Pure.
  *
  * Each series (the market's, and one per set) is one flat array over consecutive dates from its
- * first: a fixed number of numbers per date, not an object per date. A thousand sets over a year
- * are then a few megabytes of doubles, where an object per set and date took ten times that.
+ * first: four numbers a date in a tally, two in the table, not an object per date. The table is
+ * one buffer of doubles, stored as is: a thousand sets over a year are 6 MB, read without a copy.
  */
 
 /** Consecutive dates from `from` (ISO), `width` numbers per date in `cells`. */
@@ -15,8 +15,14 @@ export type DayRow = { from: string; cells: number[] };
 /** Sums and counts of r1 and r7 per date (`[sum r1, n r1, sum r7, n r7]`), for the market and per set. */
 export type MarketTally = { market: DayRow | null; sets: Record<string, DayRow> };
 
-/** Mean r1 and r7 per date (`[r1, r7]`, NaN where no card had one): the market's and each set's. */
-export type MarketTable = { market: DayRow | null; sets: Record<string, DayRow> };
+/** One series of the table: mean r1 and r7 per date from `from` (`[r1, r7]` a date, NaN where no card had one). */
+export type TableRow = { from: string; cells: Float64Array };
+
+/**
+ * The means of a merged tally: the market's and each set's. All rows are views into one buffer
+ * laid out as its bytes (`marketTableBytes`): a table is written and read without a copy.
+ */
+export type MarketTable = { market: TableRow | null; sets: Record<string, TableRow>; bytes: Uint8Array };
 
 const TALLY_WIDTH = 4;
 const TABLE_WIDTH = 2;
@@ -101,44 +107,68 @@ export function mergeMarketTally(into: MarketTally, from: MarketTally): MarketTa
 	return into;
 }
 
-function means(row: DayRow): DayRow {
-	const days = row.cells.length / TALLY_WIDTH;
-	const cells = new Array<number>(days * TABLE_WIDTH);
-	const c = row.cells;
-	for (let d = 0; d < days; d++) {
-		const at = d * TALLY_WIDTH;
-		const n1 = c[at + 1] as number;
-		const n7 = c[at + 3] as number;
-		cells[d * TABLE_WIDTH] = n1 > 0 ? (c[at] as number) / n1 : Number.NaN;
-		cells[d * TABLE_WIDTH + 1] = n7 > 0 ? (c[at + 2] as number) / n7 : Number.NaN;
-	}
-	return { from: row.from, cells };
-}
+/** Where each row's means sit in a table's buffer (in doubles from its start). */
+type Layout = { market: Slot | null; sets: Record<string, Slot> };
+type Slot = { from: string; offset: number; days: number };
 
-/** The means of a merged tally. */
+/**
+ * The means of a merged tally, in one buffer: a little-endian u32 header length, the JSON layout,
+ * zero padding to 8 bytes, then every row's doubles. Its bytes are what is stored.
+ */
 export function marketTable(t: MarketTally): MarketTable {
-	const sets: Record<string, DayRow> = {};
-	for (const [set, row] of Object.entries(t.sets)) sets[set] = means(row);
-	return { market: t.market ? means(t.market) : null, sets };
+	let offset = 0;
+	const slot = (row: DayRow): Slot => {
+		const days = row.cells.length / TALLY_WIDTH;
+		const s = { from: row.from, offset, days };
+		offset += days * TABLE_WIDTH;
+		return s;
+	};
+	const layout: Layout = { market: t.market ? slot(t.market) : null, sets: {} };
+	for (const [set, row] of Object.entries(t.sets)) layout.sets[set] = slot(row);
+	const header = new TextEncoder().encode(JSON.stringify(layout));
+	const start = Math.ceil((4 + header.length) / 8) * 8;
+	const bytes = new Uint8Array(start + offset * 8);
+	new DataView(bytes.buffer).setUint32(0, header.length, true);
+	bytes.set(header, 4);
+	const cells = new Float64Array(bytes.buffer, start, offset);
+	const fill = (row: DayRow, s: Slot) => {
+		const c = row.cells;
+		for (let d = 0; d < s.days; d++) {
+			const at = d * TALLY_WIDTH;
+			const n1 = c[at + 1] as number;
+			const n7 = c[at + 3] as number;
+			cells[s.offset + d * TABLE_WIDTH] = n1 > 0 ? (c[at] as number) / n1 : Number.NaN;
+			cells[s.offset + d * TABLE_WIDTH + 1] = n7 > 0 ? (c[at + 2] as number) / n7 : Number.NaN;
+		}
+	};
+	if (t.market && layout.market) fill(t.market, layout.market);
+	for (const [set, row] of Object.entries(t.sets)) fill(row, layout.sets[set] as Slot);
+	return viewOf(bytes, layout, start);
 }
 
-/** A market table as JSON: NaN (no mean that day) is written as null. */
-export const marketTableJson = (table: MarketTable): string => JSON.stringify(table);
+function viewOf(bytes: Uint8Array, layout: Layout, start: number): MarketTable {
+	const row = (s: Slot): TableRow => ({
+		from: s.from,
+		cells: new Float64Array(bytes.buffer, bytes.byteOffset + start + s.offset * 8, s.days * TABLE_WIDTH),
+	});
+	const sets: Record<string, TableRow> = {};
+	for (const [set, s] of Object.entries(layout.sets)) sets[set] = row(s);
+	return { market: layout.market ? row(layout.market) : null, sets, bytes };
+}
 
-/** A market table read back from its JSON (null cells become NaN again). */
-export function parseMarketTable(json: string): MarketTable {
-	const raw = JSON.parse(json) as { market: DayRow | null; sets: Record<string, DayRow> };
-	const revive = (row: DayRow): DayRow => ({ from: row.from, cells: row.cells.map((v) => v ?? Number.NaN) });
-	const sets: Record<string, DayRow> = {};
-	for (const [set, row] of Object.entries(raw.sets)) sets[set] = revive(row);
-	return { market: raw.market ? revive(raw.market) : null, sets };
+/** A table read back from its bytes (no copy of the means). */
+export function readMarketTable(buffer: ArrayBuffer): MarketTable {
+	const bytes = new Uint8Array(buffer);
+	const length = new DataView(buffer).getUint32(0, true);
+	const layout = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length))) as Layout;
+	return viewOf(bytes, layout, Math.ceil((4 + length) / 8) * 8);
 }
 
 /** The cross-sectional features, in the order the model stores them. */
 export const CROSS_FEATURES = ["mkt_r1", "mkt_r7", "set_r1", "set_r7", "rel_r1", "rel_r7"] as const;
 
 /** Row `row`'s mean `k` (0: r1, 1: r7) on `day`, NaN when it has none. */
-function meanOn(row: DayRow | null | undefined, day: number, k: number): number {
+function meanOn(row: TableRow | null | undefined, day: number, k: number): number {
 	if (!row) return Number.NaN;
 	const at = (day - dayNumber(row.from)) * TABLE_WIDTH + k;
 	return at >= 0 && at < row.cells.length ? (row.cells[at] as number) : Number.NaN;

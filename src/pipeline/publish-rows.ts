@@ -9,7 +9,7 @@ import { recordStaged } from "../db/track-record";
 import { writeTable } from "../lib/parquet";
 import { type PriceRow, toSeries } from "../model/card-series";
 import { buildTable, joinMarket } from "../model/feature-table";
-import { emptyMarketTally, marketTable, marketTableJson } from "../model/market";
+import { emptyMarketTally, marketTable } from "../model/market";
 import type { RuleSpec } from "../model/rules";
 import { ruleVersion } from "./model-ref";
 import { publishShard } from "./steps/publish";
@@ -30,7 +30,8 @@ export async function publishRows(
 	const from = series.reduce((min, s) => ((s.dates[0] as string) < min ? (s.dates[0] as string) : min), "9999-12-31");
 	const horizon = { days: options.horizonDays, move: options.move };
 	const market = emptyMarketTally();
-	const table = joinMarket(buildTable(series, { asOf, horizon, rules: [], market }), marketTable(market));
+	const moves = () => marketTable(market);
+	const table = joinMarket(buildTable(series, { asOf, horizon, rules: [], market }), moves());
 	const names = series.flatMap((s) => s.dates.map(() => s.name));
 	const prefix = `seed/${options.runId}`;
 	const features = await putObject(
@@ -39,12 +40,7 @@ export async function publishRows(
 		writeTable(table, { names: true, card_name: names }),
 		"application/vnd.apache.parquet",
 	);
-	const marketRef = await putObject(
-		env.ARCHIVE,
-		`${prefix}/market.json`,
-		marketTableJson(marketTable(market)),
-		"application/json",
-	);
+	const marketRef = await putObject(env.ARCHIVE, `${prefix}/market.bin`, moves().bytes, "application/octet-stream");
 	const version = ruleVersion(rule);
 	await publishShard(env, {
 		shard: 0,

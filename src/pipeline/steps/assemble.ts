@@ -7,7 +7,7 @@ import { pipelineKeys } from "../../lib/artifact-keys";
 import { readTable, writeTable } from "../../lib/parquet";
 import { addHistogram, emptyHistogram } from "../../model/drift";
 import { concatTables, type FeatureTable, joinMarket, selectRows } from "../../model/feature-table";
-import { emptyMarketTally, marketTable, marketTableJson, mergeMarketTally } from "../../model/market";
+import { emptyMarketTally, type MarketTable, marketTable, mergeMarketTally } from "../../model/market";
 import { baselineRules } from "../../model/rules";
 import { getBytes, getJson, type ObjectRef, putObject } from "../storage";
 import { type ShardStats, sampled } from "./features";
@@ -89,15 +89,10 @@ export async function assembleTraining(
 	}
 	// One large thing at a time: the market's means are taken and written, and the tally let go,
 	// before any sample is read.
-	const market = marketTable(tally);
+	let market: MarketTable | null = marketTable(tally);
 	tally.market = null;
 	tally.sets = {};
-	const marketRef = await putObject(
-		bucket,
-		pipelineKeys.market(inputHash),
-		marketTableJson(market),
-		"application/json",
-	);
+	const marketRef = await putObject(bucket, pipelineKeys.market(inputHash), market.bytes, "application/octet-stream");
 	// The shards sampled at sample_rate; a lower rate keeps a uniform subset of their samples.
 	const rate = steadyRate(input.sample_rate * Math.min(1, input.max_rows / Math.max(1, sampledRows)));
 	const rules = baselineRules().length;
@@ -113,8 +108,7 @@ export async function assembleTraining(
 	// The parts are copied into the table, and the moves joined to it: let both go before the
 	// writer allocates its buffers.
 	parts.length = 0;
-	market.market = null;
-	market.sets = {};
+	market = null;
 	const tableRef = await putObject(
 		bucket,
 		pipelineKeys.trainingTable(inputHash),

@@ -18,9 +18,9 @@ import { addDays } from "../../model/dates";
 import { FEATURES, joinMarket, rowFeatures } from "../../model/feature-table";
 import { firstPassage } from "../../model/first-passage";
 import type { Forecaster } from "../../model/forecaster";
-import { parseMarketTable } from "../../model/market";
+import { readMarketTable } from "../../model/market";
 import type { RuleSpec } from "../../model/rules";
-import { getBytes, getJson, getText, type ObjectRef, putObject } from "../storage";
+import { getBytes, getJson, type ObjectRef, putObject } from "../storage";
 
 /** The model a run publishes with. */
 export type ModelRef =
@@ -68,7 +68,7 @@ export async function publishShard(
 ): Promise<PublishOutput> {
 	const { table, card_name } = await readTable(await getBytes(env.ARCHIVE, input.features.key), { names: true });
 	const model = await answering(env.ARCHIVE, input.model);
-	if (model.kind === "learned") joinMarket(table, parseMarketTable(await getText(env.ARCHIVE, input.market.key)));
+	if (model.kind === "learned") joinMarket(table, readMarketTable(await getBytes(env.ARCHIVE, input.market.key)));
 	const context = { min_price: input.min_price, move: input.horizon.move, horizon_days: input.horizon.days };
 	const encoder = new TextEncoder();
 	const lines: Uint8Array[] = [];
