@@ -14,6 +14,7 @@ export default defineConfig(async () => {
 						TEST_MIGRATIONS: migrations,
 						ENVIRONMENT: "test",
 						MODEL_REFRESH_SECONDS: "0",
+						REQUEST_LOG: "all",
 						CORS_ORIGINS: "https://app.pokewatch.test",
 						// The pipeline: the fake Price Tracker server started by test/setup/price-tracker-server.ts,
 						// short windows and backoffs so runs on small hand-made data stay fast, and shards of six

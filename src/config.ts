@@ -34,6 +34,8 @@ export const Config = z
 	.object({
 		ENVIRONMENT: z.enum(["development", "test", "staging", "production"]).default("development"),
 		MODEL_REFRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+		/** "all": a log line per request; "problems": only 4xx/5xx (local development, where nobody tails them). */
+		REQUEST_LOG: z.enum(["all", "problems"], { error: 'REQUEST_LOG must be "all" or "problems"' }).default("all"),
 		CARD_MEMO_ENTRIES: positiveInt("CARD_MEMO_ENTRIES", 100_000).default(512),
 		MAX_BODY_BYTES: positiveInt("MAX_BODY_BYTES", 100 * 1024 * 1024).default(1024 * 1024),
 		/** "false" switches API keys off, for local experiments only (refused in production). */

@@ -30,7 +30,8 @@ export const levelOf = (status: number): RequestLogLine["level"] =>
  * Writes one JSON line per request for `wrangler tail --format json` and Workers Logs: request
  * id, key id (never the key), matched route, status, latency, cache outcome, model version,
  * signal and rate-limit remaining. Nothing from headers or bodies is logged. The same figures go
- * to the Analytics Engine dataset (METRICS) as one data point.
+ * to the Analytics Engine dataset (METRICS) as one data point, every request. With
+ * `REQUEST_LOG=problems` only 4xx and 5xx lines are written.
  */
 export const requestLog = (options: { write?: (line: RequestLogLine) => void } = {}) => {
 	const write = options.write ?? ((line: RequestLogLine) => console.log(JSON.stringify(line)));
@@ -53,7 +54,8 @@ export const requestLog = (options: { write?: (line: RequestLogLine) => void } =
 			ratelimit_remaining: c.get("rateLimitRemaining") ?? null,
 			signal: c.get("signal") ?? null,
 		};
-		write(line);
+		// REQUEST_LOG=problems (local development) keeps only refused and failed requests' lines.
+		if (status >= 400 || c.get("config")?.REQUEST_LOG !== "problems") write(line);
 		writeMetrics(c.env.METRICS, requestDataPoint(line));
 	});
 };
