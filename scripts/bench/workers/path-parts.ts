@@ -31,6 +31,7 @@ import type { AppEnv } from "../../../src/context";
 import { ApiError } from "../../../src/errors";
 import { memoFairPrice } from "../../../src/serving/fair-price";
 
+export { KeyWriter } from "../../../src/durable-objects/key-writer";
 export { RateLimiter } from "../../../src/durable-objects/rate-limiter";
 export { PricePipeline } from "../../../src/pipeline/pipeline-workflow";
 
@@ -105,6 +106,8 @@ export default {
 		// The no-ae variant's requestLog still writes to METRICS unless the binding is absent.
 		return app.fetch(request, variant === "full" ? env : withoutMetrics(env), ctx);
 	},
+	// wrangler.toml names a queue consumer; the bench sends no webhook, so nothing arrives here.
+	async queue() {},
 } satisfies ExportedHandler<Env>;
 
 // One env object per isolate without the dataset (config is parsed once per env object).
