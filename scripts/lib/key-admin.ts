@@ -29,6 +29,16 @@ export type KeyRequest = Omit<NewKey, "limits"> & { limits: Partial<NewKey["limi
 /** The defaults of a deployment's config. */
 export type KeyDefaults = { rpm: number; burst: number; graceHours: number };
 
+/** A key request with the limits it leaves out filled from the deployment's defaults. */
+const withDefaults = (input: KeyRequest, defaults: KeyDefaults): NewKey => ({
+	...input,
+	limits: {
+		...input.limits,
+		requests_per_minute: input.limits.requests_per_minute ?? defaults.rpm,
+		burst: input.limits.burst ?? defaults.burst,
+	},
+});
+
 /** The local writers, by RPC (src/durable-objects/key-writer.ts through Miniflare). */
 export class WriterKeyAdmin implements KeyAdmin {
 	readonly label = "local state (the KeyWriter objects)";
@@ -45,18 +55,7 @@ export class WriterKeyAdmin implements KeyAdmin {
 
 	list = () => this.#store.list();
 	findByKey = (key: string) => this.#store.findByKey(key);
-	issue = (input: KeyRequest) =>
-		this.#store.issue(
-			{
-				...input,
-				limits: {
-					...input.limits,
-					requests_per_minute: input.limits.requests_per_minute ?? this.defaults.rpm,
-					burst: input.limits.burst ?? this.defaults.burst,
-				},
-			},
-			this.keyEnv,
-		);
+	issue = (input: KeyRequest) => this.#store.issue(withDefaults(input, this.defaults), this.keyEnv);
 	revoke = (id: string) => this.#store.revoke(id);
 	rotate = (id: string, graceHours = this.defaults.graceHours) =>
 		this.#store.rotate(id, this.keyEnv, graceHours * 3600);
@@ -181,16 +180,6 @@ export class RemoteKeyAdmin extends ApiKeyAdmin {
 	}
 
 	override issue(input: KeyRequest): Promise<{ key: string; record: KeyRecord }> {
-		return this.lookup.create(
-			{
-				...input,
-				limits: {
-					...input.limits,
-					requests_per_minute: input.limits.requests_per_minute ?? this.defaults.rpm,
-					burst: input.limits.burst ?? this.defaults.burst,
-				},
-			},
-			this.keyEnv,
-		);
+		return this.lookup.create(withDefaults(input, this.defaults), this.keyEnv);
 	}
 }

@@ -5,6 +5,7 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_readConfig } from "wrangler";
 import type { KeyWriter } from "../../src/durable-objects/key-writer";
 import { ROOT } from "./local";
+import { WORKERD_BUNDLE } from "./local-worker";
 
 /** The local key store's bindings, served by the project's own KeyWriter class in workerd. */
 export type LocalKeyWriter = {
@@ -32,18 +33,7 @@ export async function openLocalKeyWriter(persistTo?: string): Promise<LocalKeyWr
 	await mkdir(join(ROOT, ".wrangler", "tmp"), { recursive: true });
 	const dir = await mkdtemp(join(ROOT, ".wrangler", "tmp", "keys-cli-"));
 	const scriptPath = join(dir, "key-writer.js");
-	await build({
-		stdin: { contents: ENTRY, resolveDir: ROOT, loader: "ts" },
-		outfile: scriptPath,
-		bundle: true,
-		format: "esm",
-		platform: "neutral",
-		target: "es2022",
-		conditions: ["workerd", "worker", "browser"],
-		mainFields: ["module", "main"],
-		external: ["cloudflare:*", "node:*"],
-		logLevel: "warning",
-	});
+	await build({ ...WORKERD_BUNDLE, stdin: { contents: ENTRY, resolveDir: ROOT, loader: "ts" }, outfile: scriptPath });
 	const vars = Object.fromEntries(Object.entries(config.vars ?? {}).map(([k, v]) => [k, String(v)]));
 	const mf = new Miniflare(
 		convertV4MiniflareOptions({

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { type BuildOptions, build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { ROOT } from "./local";
@@ -22,22 +22,22 @@ function projectWorkerOptions() {
 	return workerOptions;
 }
 
-/** Bundles src/index.ts the way wrangler does for workerd (ESM, `cloudflare:*` external). */
+/** esbuild's options for code that runs in workerd, as wrangler bundles it (ESM, `cloudflare:*` external). */
+export const WORKERD_BUNDLE = {
+	bundle: true,
+	format: "esm",
+	platform: "neutral",
+	target: "es2022",
+	conditions: ["workerd", "worker", "browser"],
+	mainFields: ["module", "main"],
+	external: ["cloudflare:*", "node:*"],
+	logLevel: "warning",
+} as const satisfies BuildOptions;
+
+/** Bundles src/index.ts the way wrangler does for workerd. */
 async function bundle(outdir: string): Promise<string> {
 	const outfile = join(outdir, "worker.js");
-	await build({
-		entryPoints: [join(ROOT, "src", "index.ts")],
-		outfile,
-		bundle: true,
-		format: "esm",
-		platform: "neutral",
-		target: "es2022",
-		conditions: ["workerd", "worker", "browser"],
-		mainFields: ["module", "main"],
-		external: ["cloudflare:*", "node:*"],
-		loader: { ".csv": "text" },
-		logLevel: "warning",
-	});
+	await build({ ...WORKERD_BUNDLE, entryPoints: [join(ROOT, "src", "index.ts")], outfile, loader: { ".csv": "text" } });
 	return outfile;
 }
 
