@@ -22,3 +22,17 @@ export function decodeCursor(cursor: string, size: number): string[] {
 		errors: [{ location: "query.cursor", message: "is not a cursor this API issued" }],
 	});
 }
+
+/**
+ * One page of a list read with `limit + 1` rows: the first `limit` of them, and the cursor of the
+ * next page (the sort key of the last row kept) when there was one more.
+ */
+export function pageOf<T>(
+	rows: readonly T[],
+	limit: number,
+	sortKey: (row: T) => readonly string[],
+): { page: T[]; next_cursor: string | null } {
+	const page = rows.slice(0, limit);
+	const last = page.at(-1);
+	return { page, next_cursor: rows.length > limit && last !== undefined ? encodeCursor(sortKey(last)) : null };
+}

@@ -4,7 +4,7 @@ import { keyEnvFor } from "../../lib/api-keys";
 import type { KeyChange } from "../../lib/key-changes";
 import { type KeyRecord, KeyStore } from "../../lib/key-store";
 import { createApp } from "../app";
-import { decodeCursor, encodeCursor } from "../cursor";
+import { decodeCursor, pageOf } from "../cursor";
 import { forgetValidatedKeys } from "../middleware/auth";
 import { problemResponses } from "../schemas/common";
 import {
@@ -123,16 +123,9 @@ adminKeyRoutes.openapi(
 		const sortKey = (k: { created_at: string; id: string }) => `${k.created_at}\u0000${k.id}`;
 		const all = (await new KeyStore(c.env.API_KEYS).list()).sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
 		const rest = after ? all.filter((k) => sortKey(k) > `${after[0]}\u0000${after[1]}`) : all;
-		const page = rest.slice(0, limit);
-		const last = page.at(-1);
+		const { page, next_cursor } = pageOf(rest, limit, (k) => [k.created_at, k.id]);
 		c.header("Cache-Control", "no-store");
-		return c.json(
-			{
-				data: page.map(keyInfo),
-				next_cursor: rest.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
-			},
-			200,
-		);
+		return c.json({ data: page.map(keyInfo), next_cursor }, 200);
 	},
 );
 

@@ -3,6 +3,7 @@ import { listServingCards, type ServingCard } from "../../db/serving";
 import { ApiError } from "../../errors";
 import { answerOfDay, requireCard, requireHistory, requireServing } from "../../serving/fair-price";
 import { createApp } from "../app";
+import { decodeCursor, pageOf } from "../cursor";
 import { CardIdParam, CataloguePage, CatalogueQuery, History, HistoryQuery } from "../schemas/cards";
 import { problemResponses } from "../schemas/common";
 
@@ -27,20 +28,6 @@ export const catalogueEntry = (card: ServingCard) => ({
 	model_version: card.model_version,
 });
 
-// Cursors are opaque to clients: the last card id of the page, base64url-encoded.
-const encodeCursor = (cardId: string) => btoa(cardId).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
-function decodeCursor(cursor: string): string {
-	try {
-		const id = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-		if (/^[a-z0-9][a-z0-9._-]{0,127}$/.test(id)) return id;
-	} catch {
-		// fall through to the validation error
-	}
-	throw new ApiError("validation_failed", "query.cursor: is not a cursor this API issued", {
-		errors: [{ location: "query.cursor", message: "is not a cursor this API issued" }],
-	});
-}
-
 cardRoutes.openapi(
 	createRoute({
 		method: "get",
@@ -59,15 +46,14 @@ cardRoutes.openapi(
 	}),
 	async (c) => {
 		const { limit, cursor } = c.req.valid("query");
-		const after = cursor === undefined ? null : decodeCursor(cursor);
+		const after = cursor === undefined ? null : (decodeCursor(cursor, 1)[0] as string);
 		const state = await requireServing(c.env, c.get("config"));
 		const rows = await listServingCards(c.env.DB, after, limit + 1);
-		const page = rows.slice(0, limit);
-		const last = page.at(-1);
+		const { page, next_cursor } = pageOf(rows, limit, (r) => [r.card_id]);
 		return c.json(
 			{
 				data: page.map(catalogueEntry),
-				next_cursor: rows.length > limit && last ? encodeCursor(last.card_id) : null,
+				next_cursor,
 				model_version: state.model_version,
 				data_as_of: state.data_as_of,
 			},

@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { createRoute } from "@hono/zod-openapi";
 import { listAliases, listModelVersions } from "../../db/models";
 import { createApp } from "../app";
-import { decodeCursor, encodeCursor } from "../cursor";
+import { decodeCursor, pageOf } from "../cursor";
 import { problemResponses } from "../schemas/common";
 import { type ModelFigures, ModelList, ModelsQuery } from "../schemas/models";
 
@@ -32,8 +32,7 @@ modelRoutes.openapi(
 			}),
 			listAliases(c.env.DB),
 		]);
-		const page = versions.slice(0, limit);
-		const last = page.at(-1);
+		const { page, next_cursor } = pageOf(versions, limit, (v) => [v.created_at, v.version]);
 		c.header("Cache-Control", "no-store");
 		return c.json(
 			{
@@ -53,7 +52,7 @@ modelRoutes.openapi(
 					aliases: aliases.filter((a) => a.version === v.version).map((a) => a.alias),
 					validation: (v.figures as z.infer<typeof ModelFigures> | null) ?? null,
 				})),
-				next_cursor: versions.length > limit && last ? encodeCursor([last.created_at, last.version]) : null,
+				next_cursor,
 			},
 			200,
 		);

@@ -5,7 +5,7 @@ import { listSteps } from "../../db/steps";
 import { ApiError } from "../../errors";
 import { failIfDead } from "../../pipeline/liveness";
 import { createApp } from "../app";
-import { decodeCursor, encodeCursor } from "../cursor";
+import { decodeCursor, pageOf } from "../cursor";
 import { problemResponses } from "../schemas/common";
 import { CompareQuery, RunCompare, RunDetail, RunIdParam, RunList, RunsQuery, runView } from "../schemas/runs";
 
@@ -38,16 +38,9 @@ runRoutes.openapi(
 			status,
 			...(before ? { before: { created_at: before[0] as string, id: before[1] as string } } : {}),
 		});
-		const page = runs.slice(0, limit);
-		const last = page.at(-1);
+		const { page, next_cursor } = pageOf(runs, limit, (r) => [r.created_at, r.id]);
 		c.header("Cache-Control", "no-store");
-		return c.json(
-			{
-				data: page.map(runView),
-				next_cursor: runs.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
-			},
-			200,
-		);
+		return c.json({ data: page.map(runView), next_cursor }, 200);
 	},
 );
 

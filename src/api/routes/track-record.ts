@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { countTrackRecords, listTrackRecords, type RecordCounts } from "../../db/track-record";
 import { ApiError } from "../../errors";
 import { createApp } from "../app";
-import { decodeCursor, encodeCursor } from "../cursor";
+import { decodeCursor, pageOf } from "../cursor";
 import { problemResponses } from "../schemas/common";
 import { TrackRecordPage, TrackRecordQuery } from "../schemas/track-record";
 
@@ -78,16 +78,8 @@ trackRecordRoutes.openapi(
 			),
 			countTrackRecords(c.env.DB, filter),
 		]);
-		const page = rows.slice(0, limit);
-		const last = page.at(-1);
+		const { page, next_cursor } = pageOf(rows, limit, (r) => [r.run_date, r.card_id]);
 		c.header("Cache-Control", "private, max-age=60");
-		return c.json(
-			{
-				summary: summaryOf(counts),
-				data: page,
-				next_cursor: rows.length > limit && last ? encodeCursor([last.run_date, last.card_id]) : null,
-			},
-			200,
-		);
+		return c.json({ summary: summaryOf(counts), data: page, next_cursor }, 200);
 	},
 );

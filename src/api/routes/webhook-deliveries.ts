@@ -3,7 +3,7 @@ import { insertDelivery, listDeliveries, markEnqueued } from "../../db/webhook-d
 import { ApiError } from "../../errors";
 import { randomEventId, testEvent } from "../../webhooks/events";
 import { createApp } from "../app";
-import { decodeCursor, encodeCursor } from "../cursor";
+import { decodeCursor, pageOf } from "../cursor";
 import { pageQuery, problemResponses } from "../schemas/common";
 import { WebhookDelivery, WebhookDeliveryList, WebhookIdParam } from "../schemas/webhooks";
 import { idRequest, ownSubscription, WEBHOOK_TAGS as tags } from "./webhooks";
@@ -83,15 +83,8 @@ webhookDeliveryRoutes.openapi(
 			limit + 1,
 			after ? { created_at: after[0] as string, id: after[1] as string } : undefined,
 		);
-		const page = rows.slice(0, limit);
-		const last = page.at(-1);
+		const { page, next_cursor } = pageOf(rows, limit, (r) => [r.created_at, r.id]);
 		c.header("Cache-Control", "no-store");
-		return c.json(
-			{
-				data: page.map(({ enqueued_at: _e, ...d }) => WebhookDelivery.parse(d)),
-				next_cursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
-			},
-			200,
-		);
+		return c.json({ data: page.map(({ enqueued_at: _e, ...d }) => WebhookDelivery.parse(d)), next_cursor }, 200);
 	},
 );

@@ -16,7 +16,7 @@ import { encryptSecret, secretKeyOf } from "../../webhooks/secrets";
 import { generateSecret } from "../../webhooks/signing";
 import { checkTarget } from "../../webhooks/targets";
 import { createApp } from "../app";
-import { decodeCursor, encodeCursor } from "../cursor";
+import { decodeCursor, pageOf } from "../cursor";
 import { pageQuery, problemResponses } from "../schemas/common";
 import { CreatedWebhook, CreateWebhookRequest, Webhook, WebhookIdParam, WebhookList } from "../schemas/webhooks";
 
@@ -157,16 +157,9 @@ webhookRoutes.openapi(
 			limit + 1,
 			after ? { created_at: after[0] as string, id: after[1] as string } : undefined,
 		);
-		const page = rows.slice(0, limit);
-		const last = page.at(-1);
+		const { page, next_cursor } = pageOf(rows, limit, (r) => [r.created_at, r.id]);
 		c.header("Cache-Control", "no-store");
-		return c.json(
-			{
-				data: page.map(webhookView),
-				next_cursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
-			},
-			200,
-		);
+		return c.json({ data: page.map(webhookView), next_cursor }, 200);
 	},
 );
 
