@@ -147,29 +147,33 @@ describe("faults", () => {
 		RUN_TIMEOUT,
 	);
 
-	it("a run row whose instance never existed is failed by the next start for its night", async () => {
-		const key = { run_date: "2026-04-29", source, code_version: CODE_VERSION };
-		await insertRun(env.DB, {
-			id: "pl-ghost",
-			trigger: "api",
-			source,
-			run_date: "2026-04-29",
-			force: false,
-			code_version: CODE_VERSION,
-			created_at: new Date(Date.now() - 3_600_000).toISOString(),
-			live_key: liveKey(key),
-		}).run();
-		const started = await readJson(
-			await postJson("/v1/admin/runs", { source, date: "2026-04-29" }),
-			StartRunResponse,
-			202,
-		);
-		expect(started.run.id).not.toBe("pl-ghost");
-		expect(await getRun(env.DB, "pl-ghost")).toMatchObject({ status: "failed", live_key: null });
-		expect((await getRun(env.DB, "pl-ghost"))?.reason).toMatch(/is gone without recording an outcome/);
-		await until(
-			async () => ["complete", "rejected"].includes((await getRun(env.DB, started.run.id))?.status ?? ""),
-			"the run",
-		);
-	});
+	it(
+		"a run row whose instance never existed is failed by the next start for its night",
+		async () => {
+			const key = { run_date: "2026-04-29", source, code_version: CODE_VERSION };
+			await insertRun(env.DB, {
+				id: "pl-ghost",
+				trigger: "api",
+				source,
+				run_date: "2026-04-29",
+				force: false,
+				code_version: CODE_VERSION,
+				created_at: new Date(Date.now() - 3_600_000).toISOString(),
+				live_key: liveKey(key),
+			}).run();
+			const started = await readJson(
+				await postJson("/v1/admin/runs", { source, date: "2026-04-29" }),
+				StartRunResponse,
+				202,
+			);
+			expect(started.run.id).not.toBe("pl-ghost");
+			expect(await getRun(env.DB, "pl-ghost")).toMatchObject({ status: "failed", live_key: null });
+			expect((await getRun(env.DB, "pl-ghost"))?.reason).toMatch(/is gone without recording an outcome/);
+			await until(
+				async () => ["complete", "rejected"].includes((await getRun(env.DB, started.run.id))?.status ?? ""),
+				"the run",
+			);
+		},
+		RUN_TIMEOUT,
+	);
 });
