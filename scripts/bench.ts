@@ -6,6 +6,7 @@
  *
  *   npm run bench [-- --duration 8 --connections 32 --out bench-results/serving.json]
  *   npm run bench -- pipeline [--cards 20000 --days 180]   (the pipeline at scale: scripts/bench/pipeline.ts)
+ *   npm run bench -- csv --cards 33000 --days 120 --out FILE  (a synthetic price file to import)
  */
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
@@ -23,7 +24,8 @@ import { applyMigrations, startLocalWorker, startTrivialWorker } from "./lib/loc
 const USAGE = `usage: npm run bench [-- --duration S --connections N --breakdown --only 1,2,… --no-harness --out FILE]
        npm run bench -- wrangler [--duration S --connections N --threads N --no-breakdown --out FILE]
        npm run bench -- pipeline [--file PATH.csv[.gz] | --cards N --days N --seed N] [--date YYYY-MM-DD]
-                                 [--shard-cards N] [--skip-node] [--timeout-minutes N] [--out FILE]`;
+                                 [--shard-cards N] [--skip-node] [--timeout-minutes N] [--out FILE]
+       npm run bench -- csv --cards N --days N --out FILE.csv [--seed N] [--date YYYY-MM-DD]`;
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
 	console.log(USAGE);
 	process.exit(0);
@@ -38,6 +40,12 @@ if (process.argv[2] === "wrangler") {
 			return 1;
 		}),
 	);
+}
+
+// `npm run bench -- csv …` writes a synthetic price file to import (scripts/bench/price-file.ts).
+if (process.argv[2] === "csv") {
+	const { writePriceFile } = await import("./bench/price-file");
+	process.exit(await writePriceFile(process.argv.slice(3)));
 }
 
 // `npm run bench -- pipeline …` is the pipeline at scale (scripts/bench/pipeline.ts); it exits

@@ -4,9 +4,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { Agent, fetch } from "undici";
-import { getPlatformProxy } from "wrangler";
 import { DEV_KEY_FILE, ensureDevKey } from "./dev-key";
 import { bin, run } from "./local";
+import { openLocalKv } from "./local-platform";
 import { answers, startWranglerDev } from "./wrangler-dev";
 
 /**
@@ -108,7 +108,7 @@ export async function withLocalWorker<T>(port: number, fn: (target: Target) => P
 	}
 	console.log(`No Worker answers on ${base}: starting one for this command…`);
 	await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"], { quiet: true });
-	const platform = await getPlatformProxy<Env>({ persist: true });
+	const platform = await openLocalKv();
 	const { key } = await ensureDevKey(platform.env.API_KEYS).finally(() => platform.dispose());
 	const dev = await startWranglerDev(port);
 	try {
