@@ -112,58 +112,30 @@ export function joinMarket(t: FeatureTable, market: MarketTable): FeatureTable {
 	return t;
 }
 
-/** The rows at `indices`, as a new table. */
+/** The rows of `t` at `indices`, in that order, as a new table. */
 export function selectRows(t: FeatureTable, indices: ArrayLike<number>): FeatureTable {
-	const n = indices.length;
-	const out = allocateTable(n, t.rule_signal.length);
-	for (let k = 0; k < n; k++) {
-		const i = indices[k] as number;
-		out.card_id[k] = t.card_id[i] as string;
-		out.set_name[k] = t.set_name[i] as string;
-		out.date[k] = t.date[i] as string;
-		out.price[k] = t.price[i] as number;
-		out.outcome[k] = t.outcome[i] as number;
-		out.later[k] = t.later[i] as number;
-		t.x.forEach((c, f) => {
-			(out.x[f] as Float32Array)[k] = c[i] as number;
-		});
-		t.rule_signal.forEach((c, f) => {
-			(out.rule_signal[f] as Int8Array)[k] = c[i] as number;
-		});
-		t.rule_fair.forEach((c, f) => {
-			(out.rule_fair[f] as Float32Array)[k] = c[i] as number;
-		});
-	}
-	return out;
+	return copyRows(t, indices, allocateTable(indices.length, t.rule_signal.length), 0);
 }
 
-/** Tables with the same columns, one after another. */
-export function concatTables(tables: readonly FeatureTable[], rules: number): FeatureTable {
-	const n = tables.reduce((a, t) => a + t.date.length, 0);
-	const out = allocateTable(n, rules);
-	let at = 0;
-	for (const t of tables) {
-		const m = t.date.length;
-		for (let i = 0; i < m; i++) {
-			out.card_id[at + i] = t.card_id[i] as string;
-			out.set_name[at + i] = t.set_name[i] as string;
-			out.date[at + i] = t.date[i] as string;
-		}
-		out.price.set(t.price, at);
-		out.outcome.set(t.outcome, at);
-		out.later.set(t.later, at);
-		t.x.forEach((c, f) => {
-			(out.x[f] as Float32Array).set(c, at);
-		});
-		t.rule_signal.forEach((c, f) => {
-			(out.rule_signal[f] as Int8Array).set(c, at);
-		});
-		t.rule_fair.forEach((c, f) => {
-			(out.rule_fair[f] as Float32Array).set(c, at);
-		});
-		at += m;
+/** Copies the rows of `from` at `indices` into `into` from row `at` on (same columns); returns `into`. */
+export function copyRows(from: FeatureTable, indices: ArrayLike<number>, into: FeatureTable, at: number): FeatureTable {
+	for (let k = 0; k < indices.length; k++) {
+		const i = indices[k] as number;
+		const o = at + k;
+		into.card_id[o] = from.card_id[i] as string;
+		into.set_name[o] = from.set_name[i] as string;
+		into.date[o] = from.date[i] as string;
+		into.price[o] = from.price[i] as number;
+		into.outcome[o] = from.outcome[i] as number;
+		into.later[o] = from.later[i] as number;
 	}
-	return out;
+	const copy = (src: ArrayLike<number>, dst: { [i: number]: number }) => {
+		for (let k = 0; k < indices.length; k++) dst[at + k] = src[indices[k] as number] as number;
+	};
+	from.x.forEach((c, f) => copy(c, into.x[f] as Float32Array));
+	from.rule_signal.forEach((c, f) => copy(c, into.rule_signal[f] as Int8Array));
+	from.rule_fair.forEach((c, f) => copy(c, into.rule_fair[f] as Float32Array));
+	return into;
 }
 
 /** Row `i`'s features, in FEATURES order. */

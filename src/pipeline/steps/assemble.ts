@@ -4,9 +4,9 @@
  * when there are more) with those moves joined: the one table every fit and the evaluation read.
  */
 import { pipelineKeys } from "../../lib/artifact-keys";
-import { readTable, writeTable } from "../../lib/parquet";
+import { readColumns, readTable, writeTable } from "../../lib/parquet";
 import { addHistogram, emptyHistogram } from "../../model/drift";
-import { concatTables, type FeatureTable, joinMarket, selectRows } from "../../model/feature-table";
+import { allocateTable, copyRows, type FeatureTable, joinMarket } from "../../model/feature-table";
 import { emptyMarketTally, type MarketTable, marketTable, mergeMarketTally } from "../../model/market";
 import { baselineRules } from "../../model/rules";
 import { getBytes, getJson, type ObjectRef, putObject } from "../storage";
@@ -96,18 +96,29 @@ export async function assembleTraining(
 	// The shards sampled at sample_rate; a lower rate keeps a uniform subset of their samples.
 	const rate = steadyRate(input.sample_rate * Math.min(1, input.max_rows / Math.max(1, sampledRows)));
 	const rules = baselineRules().length;
-	const parts: FeatureTable[] = [];
+	// Two passes, so the kept rows are held once: which rows each shard keeps (from its card and
+	// date columns alone), then each shard's kept rows copied straight into a table of that size.
+	const keeps: Uint32Array[] = [];
 	for (const ref of input.samples) {
-		const { table } = await readTable(await getBytes(bucket, ref.key), { rules });
+		const { card_id, date } = await readColumns(await getBytes(bucket, ref.key), ["card_id", "date"]);
 		const keep: number[] = [];
-		for (let i = 0; i < table.date.length; i++)
-			if (sampled(table.card_id[i] as string, table.date[i] as string, rate)) keep.push(i);
-		parts.push(keep.length === table.date.length ? table : selectRows(table, keep));
+		for (let i = 0; i < (date?.length ?? 0); i++)
+			if (sampled(card_id?.[i] as string, date?.[i] as string, rate)) keep.push(i);
+		keeps.push(Uint32Array.from(keep));
 	}
-	const table = joinMarket(concatTables(parts, rules), market);
-	// The parts are copied into the table, and the moves joined to it: let both go before the
-	// writer allocates its buffers.
-	parts.length = 0;
+	const table = allocateTable(
+		keeps.reduce((n, k) => n + k.length, 0),
+		rules,
+	);
+	let at = 0;
+	for (const [s, ref] of input.samples.entries()) {
+		const keep = keeps[s] as Uint32Array;
+		if (keep.length === 0) continue;
+		copyRows((await readTable(await getBytes(bucket, ref.key), { rules })).table, keep, table, at);
+		at += keep.length;
+	}
+	joinMarket(table, market);
+	// The moves are joined: let them go before the writer allocates its buffers.
 	market = null;
 	const tableRef = await putObject(
 		bucket,

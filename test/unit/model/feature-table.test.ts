@@ -4,7 +4,7 @@ import type { CardSeries } from "../../../src/model/card-series";
 import {
 	allocateTable,
 	buildTable,
-	concatTables,
+	copyRows,
 	FEATURES,
 	joinMarket,
 	OPEN,
@@ -133,7 +133,7 @@ describe("joinMarket", () => {
 	});
 });
 
-describe("selectRows, concatTables and rowFeatures", () => {
+describe("selectRows, copyRows and rowFeatures", () => {
 	const t = buildTable([A, B], OPTIONS);
 
 	it("selectRows copies the rows at the indices, in their order, every column", () => {
@@ -150,10 +150,13 @@ describe("selectRows, concatTables and rowFeatures", () => {
 		expect(s.rule_fair[0]?.[1]).toBe(f32(169));
 	});
 
-	it("concatTables puts tables one after another: split and concatenated is the whole", () => {
-		const whole = concatTables([selectRows(t, [0, 1, 2]), selectRows(t, [3, 4, 5, 6, 7])], RULES.length);
+	it("copyRows puts rows of several tables one after another into one: split and copied back is the whole", () => {
+		const first = selectRows(t, [0, 1, 2]);
+		const rest = selectRows(t, [3, 4, 5, 6, 7]);
+		const whole = allocateTable(8, RULES.length);
+		expect(copyRows(first, [0, 1, 2], whole, 0)).toBe(whole);
+		copyRows(rest, [0, 1, 2, 3, 4], whole, 3);
 		expect(whole).toEqual(t);
-		expect(concatTables([], 2)).toEqual(allocateTable(0, 2));
 	});
 
 	it("rowFeatures reads one row across the feature columns, into a reused buffer", () => {
