@@ -132,9 +132,9 @@ export function copyRows(from: FeatureTable, indices: ArrayLike<number>, into: F
 	const copy = (src: ArrayLike<number>, dst: { [i: number]: number }) => {
 		for (let k = 0; k < indices.length; k++) dst[at + k] = src[indices[k] as number] as number;
 	};
-	from.x.forEach((c, f) => copy(c, into.x[f] as Float32Array));
-	from.rule_signal.forEach((c, f) => copy(c, into.rule_signal[f] as Int8Array));
-	from.rule_fair.forEach((c, f) => copy(c, into.rule_fair[f] as Float32Array));
+	for (const [f, c] of from.x.entries()) copy(c, into.x[f] as Float32Array);
+	for (const [f, c] of from.rule_signal.entries()) copy(c, into.rule_signal[f] as Int8Array);
+	for (const [f, c] of from.rule_fair.entries()) copy(c, into.rule_fair[f] as Float32Array);
 	return into;
 }
 
