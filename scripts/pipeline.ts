@@ -2,7 +2,7 @@
  * Start a pipeline run and follow it step by step until it ends; or replay a range of nights.
  *
  *   npm run pipeline -- [--date YYYY-MM-DD | --replay FROM..TO [--every N]]
- *                       [--source live|sample|file:PATH] [--env staging|production] [--force]
+ *                       [--source sample|tcgcsv|live|history|file:PATH] [--env staging|production] [--force]
  *
  * Locally (no --env) it talks to the Worker on http://localhost:$PORT (8787), starting one for
  * the command if none answers. With --env it talks to POKEWATCH_URL with POKEWATCH_API_KEY.
@@ -29,7 +29,10 @@ import {
 } from "./lib/pipeline-client";
 
 const USAGE = `usage: npm run pipeline -- [--date YYYY-MM-DD | --replay FROM..TO [--every N]]
-                         [--source live|sample|file:PATH.csv[.gz]] [--env staging|production] [--force]`;
+                         [--source sample|tcgcsv|live|history|file:PATH.csv[.gz]] [--env staging|production] [--force]`;
+
+/** The sources a run can name (a file is imported first). */
+const SOURCES = ["sample", "tcgcsv", "live", "history"];
 
 /** The nights of `FROM..TO` every `every` days. */
 export function replayNights(range: string, every: number): string[] {
@@ -77,8 +80,8 @@ async function run(): Promise<number> {
 		throw new UsageError(`--every must be a whole number of days from 1 to 365\n${USAGE}`);
 	const nights = values.replay !== undefined ? replayNights(values.replay, every) : null;
 	const source = values.source;
-	if (source !== "sample" && source !== "live" && !source.startsWith("file:"))
-		throw new UsageError(`--source must be live, sample or file:PATH.csv, got "${source}"\n${USAGE}`);
+	if (!SOURCES.includes(source) && !source.startsWith("file:"))
+		throw new UsageError(`--source must be sample, tcgcsv, live, history or file:PATH.csv, got "${source}"\n${USAGE}`);
 	// A file is validated in full before any Worker is reached: a bad file imports nothing.
 	const scanned = source.startsWith("file:") ? await scanFile(source.slice(5)) : null;
 	const go = async (target: Target) => {

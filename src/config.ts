@@ -29,6 +29,39 @@ const count = (name: string, max: number) =>
 const flag = (name: string) =>
 	z.enum(["true", "false"], { error: `${name} must be "true" or "false"` }).transform((v) => v === "true");
 
+/** Languages of the TCGplayer categories whose language is known: English and Japanese Pokémon. */
+export const KNOWN_CATEGORY_LANGUAGES: Readonly<Record<number, string>> = { 3: "en", 85: "ja" };
+
+/** One collected category and the language of its cards. */
+export type FeedCategory = { id: number; language: string };
+
+/** `3,85` or `3:en,85:ja,…` into categories; an unknown category without a language is refused. */
+function parseCategories(value: string, ctx: z.RefinementCtx): FeedCategory[] {
+	const out: FeedCategory[] = [];
+	for (const item of value
+		.split(",")
+		.map((s) => s.trim())
+		.filter(Boolean)) {
+		const m = /^(\d{1,6})(?::([a-z]{2,3}))?$/.exec(item);
+		const id = m ? Number(m[1]) : Number.NaN;
+		const language = m?.[2] ?? KNOWN_CATEGORY_LANGUAGES[id];
+		if (!m || language === undefined) {
+			ctx.addIssue({
+				code: "custom",
+				message: m
+					? `TCGCSV_CATEGORIES: category ${id} needs its language (${id}:en, for example)`
+					: `TCGCSV_CATEGORIES: "${item}" is not a category id or id:language`,
+			});
+			continue;
+		}
+		if (out.some((c) => c.id === id))
+			ctx.addIssue({ code: "custom", message: `TCGCSV_CATEGORIES: ${id} is listed twice` });
+		out.push({ id, language });
+	}
+	if (out.length === 0) ctx.addIssue({ code: "custom", message: "TCGCSV_CATEGORIES: name at least one category" });
+	return out;
+}
+
 /** The Worker's string vars and secrets, validated once per isolate. */
 export const Config = z
 	.object({
@@ -69,10 +102,42 @@ export const Config = z
 					.map((o) => o.trim())
 					.filter(Boolean),
 			),
-		/** Where the nightly cron's prices come from: the shipped sample replayed, or the Price Tracker API. */
+		/**
+		 * Where the nightly cron's prices come from: the shipped sample replayed, the whole catalogue
+		 * from TCGCSV, or the Price Tracker API (both of those into the price history).
+		 */
 		PIPELINE_SOURCE: z
-			.enum(["sample", "live"], { error: 'PIPELINE_SOURCE must be "sample" or "live"' })
+			.enum(["sample", "tcgcsv", "live"], { error: 'PIPELINE_SOURCE must be "sample", "tcgcsv" or "live"' })
 			.default("sample"),
+		/** Days of the price history a run reads (ending at its date): bounds every night's work however long the history grows. */
+		PIPELINE_HISTORY_DAYS: positiveInt("PIPELINE_HISTORY_DAYS", 3650).default(730),
+		/** TCGCSV (the `tcgcsv` source): the feed's address (http or https; trailing slashes are dropped). */
+		TCGCSV_BASE_URL: z
+			.url({ protocol: /^https?$/, error: "TCGCSV_BASE_URL must be an http(s) URL" })
+			.default("https://tcgcsv.com")
+			.transform((u) => u.replace(/\/+$/, "")),
+		/**
+		 * The TCGplayer categories collected, comma-separated, each `id` or `id:language`: 3 is English
+		 * Pokémon and 85 Japanese Pokémon (their languages are known); any other needs its language.
+		 */
+		TCGCSV_CATEGORIES: z
+			.string()
+			.default("3,85")
+			.transform((v, ctx) => parseCategories(v, ctx)),
+		/** The User-Agent every feed request carries, as the feed's maintainer asks: name your application and a contact. */
+		TCGCSV_USER_AGENT: z.string().trim().min(3).max(200).default("PokeWatch/0.1.0 (TCGCSV nightly collector)"),
+		/** Time between the starts of two feed requests (the maintainer asks for about 100 ms). */
+		TCGCSV_REQUEST_SPACING_MS: count("TCGCSV_REQUEST_SPACING_MS", 60_000).default(100),
+		TCGCSV_TIMEOUT_MS: positiveInt("TCGCSV_TIMEOUT_MS", 120_000).default(20_000),
+		/** Retries of a feed request after a 429, a 5xx, a timeout or a malformed body; backoff doubles from TCGCSV_BACKOFF_MS. */
+		TCGCSV_MAX_RETRIES: count("TCGCSV_MAX_RETRIES", 10).default(3),
+		TCGCSV_BACKOFF_MS: positiveInt("TCGCSV_BACKOFF_MS", 120_000).default(2000),
+		/** Groups collected per Workflow step (each group is one or two requests). */
+		TCGCSV_GROUPS_PER_STEP: positiveInt("TCGCSV_GROUPS_PER_STEP", 1000).default(40),
+		/** The most feed requests per UTC day, over every run (the maintainer bans past 10,000). */
+		TCGCSV_DAILY_REQUESTS: positiveInt("TCGCSV_DAILY_REQUESTS", 10_000).default(6000),
+		/** "true": sealed products (boxes, ETBs, packs) get BUY/SELL signals like cards; "false": prices and history, always HOLD. */
+		SIGNAL_SEALED: flag("SIGNAL_SEALED").default(false),
 		/**
 		 * "true" lets runs use the generated `synthetic:<cards>x<days>:<seed>` source (`npm run bench --
 		 * pipeline`). Off by default, refused in production, and never the cron's source.

@@ -148,6 +148,7 @@ export async function measureInNode(run: NodeRun): Promise<NodeMeasurement[]> {
 		horizon: { days: config.HORIZON_DAYS, move: config.HORIZON_MOVE },
 		min_price: config.SIGNAL_MIN_PRICE,
 		sample_rate: ran.sample_rate,
+		no_signal: collected.result.no_signal,
 		drift: { recent_days: config.DRIFT_RECENT_DAYS, reference_days: config.DRIFT_REFERENCE_DAYS },
 	};
 	const features = await measure(shardStep(STEP.features, k), async () =>

@@ -4,19 +4,23 @@
  * - `sample`: the shipped sample CSV in R2 (`samples/card_prices.csv`), replayed as of the run date.
  * - `file:<id>`: an import (`imports/<id>/manifest.json` and its chunks), as of the run date;
  *   a shard is one or more whole chunks, so a file of any size is read a shard at a time.
- * - `live`: the Price Tracker API over the card universe in config/cards.json.
+ * - `tcgcsv`, `live`, `history`: the price history as of the run date (the last
+ *   PIPELINE_HISTORY_DAYS days of every source), which the run's own collection steps fill first:
+ *   the whole TCGCSV feed, or the Price Tracker API over config/cards.json (`history` collects nothing).
  * - `synthetic:<cards>x<days>:<seed>`: generated prices for benchmarks (synthetic-prices.ts), only
  *   where PIPELINE_SYNTHETIC is true (never in production, never by the cron).
  */
 import type { Config } from "../config";
+import { catalogueCards, catalogueRange } from "../db/catalogue";
+import { type DayVersion, listHistoryDays } from "../db/history";
 import type { OutcomeRow } from "../db/run-records";
+import { readHistoryRange } from "../history/reader";
 import type { PriceRow } from "../model/card-series";
+import { addDays } from "../model/dates";
 import { pipelineKeys } from "./artifact-keys";
-import { cardUniverse, type UniverseCard } from "./card-universe";
 import { CsvImportError, parsePriceCsv } from "./csv";
 import { sha256Hex } from "./hash";
 import type { ChunkInfo, ImportManifest } from "./imports";
-import { collectCards, type TrackerOptions } from "./price-tracker";
 import {
 	parseSyntheticSource,
 	type SyntheticSpec,
@@ -33,8 +37,17 @@ export class SourceError extends Error {
 /** A shard: the cards with ids in [first, last], in order (for an import, the chunks that hold them). */
 export type ShardRange = { index: number; first: string; last: string; cards: number; chunks?: string[] };
 
-/** What a source will collect: its input object (CSV sources), card count and shards. */
-export type SourcePlan = { input: { key: string; sha256: string } | null; cards: number; shards: ShardRange[] };
+/**
+ * What a source will collect: its input object (CSV sources, or the history's days), card count
+ * and shards; for the history, the day versions every shard reads (so the run reads one history
+ * even if a day is written again while it runs).
+ */
+export type SourcePlan = {
+	input: { key: string; sha256: string } | null;
+	cards: number;
+	shards: ShardRange[];
+	history?: DayVersion[];
+};
 
 /** What collecting one shard gave. */
 export type ShardCollection = {
@@ -42,6 +55,8 @@ export type ShardCollection = {
 	outcomes: OutcomeRow[];
 	dailyRemaining: number | null;
 	stopped: string | null;
+	/** Cards of the shard that are sealed products (the history knows; other sources have none). */
+	sealed?: string[];
 };
 
 /** The carry-over between live shards: the last known daily credits, and why collection stopped. */
@@ -192,23 +207,70 @@ export class ImportSource implements PriceSource {
 	}
 }
 
-/** The Price Tracker API over the card universe. */
-export class LiveSource implements PriceSource {
+/** Sources whose run reads the price history (after its own collection steps filled it). */
+export const HISTORY_SOURCES = ["tcgcsv", "live", "history"] as const;
+
+/** Whether a run on `source` reads the price history. */
+export const readsHistory = (source: string) => (HISTORY_SOURCES as readonly string[]).includes(source);
+
+/**
+ * The price history as of the run date: the last `windowDays` days of every source. Cards are the
+ * catalogue's; a card's rows are estimated as one a stored day since it was first seen.
+ */
+export class HistorySource implements PriceSource {
 	constructor(
-		private readonly options: TrackerOptions,
-		private readonly universe: readonly UniverseCard[] = cardUniverse(),
+		private readonly env: { DB: D1Database; ARCHIVE: R2Bucket },
+		private readonly runDate: string,
+		private readonly windowDays: number,
+		private readonly days: readonly DayVersion[] = [],
 	) {}
 
 	async plan(shardCards: number, shardRows = Number.POSITIVE_INFINITY): Promise<SourcePlan> {
-		const ids = this.universe.map((c) => c.card_id);
-		// At most one price per card and day of the history asked for.
-		const size = cardsPerShard(shardCards, shardRows, this.options.days);
-		return { input: null, cards: ids.length, shards: shardRanges(ids, size) };
+		const from = addDays(this.runDate, -(this.windowDays - 1));
+		const days = await listHistoryDays(this.env.DB, from, this.runDate);
+		if (days.length === 0) throw new SourceError(`the price history holds no day from ${from} to ${this.runDate}`);
+		const dates = [...new Set(days.map((d) => d.date))].sort();
+		const cards = await catalogueCards(this.env.DB, this.runDate);
+		const since = (firstSeen: string) => {
+			// Stored days on or after the card's first day (binary search over the sorted dates).
+			let lo = 0;
+			let hi = dates.length;
+			while (lo < hi) {
+				const mid = (lo + hi) >> 1;
+				if ((dates[mid] as string) < firstSeen) lo = mid + 1;
+				else hi = mid;
+			}
+			return dates.length - lo;
+		};
+		const first = new Map(cards.map((c) => [c.card_id, c.first_seen]));
+		const ids = cards.map((c) => c.card_id);
+		if (ids.length === 0) throw new SourceError(`the catalogue holds no card first seen on or before ${this.runDate}`);
+		const shards = shardRanges(ids, shardCards, (id) => Math.max(1, since(first.get(id) ?? from)), shardRows);
+		const history = days.map((d) => ({ date: d.date, source: d.source, version: d.version }));
+		return {
+			input: { key: `history/${from}..${this.runDate}`, sha256: await sha256Hex(JSON.stringify(history)) },
+			cards: ids.length,
+			shards,
+			history,
+		};
 	}
 
-	async collect(shard: ShardRange, state: CollectState): Promise<ShardCollection> {
-		const cards = this.universe.filter((c) => inShard(c.card_id, shard));
-		return collectCards(cards, this.options, state);
+	async collect(shard: ShardRange, _state?: CollectState): Promise<ShardCollection> {
+		const read = await readHistoryRange(this.env, this.days, shard.first, shard.last);
+		const entries = await catalogueRange(this.env.DB, shard.first, shard.last);
+		const rows: PriceRow[] = read.prices.map((p) => {
+			const entry = entries.get(p.card_id);
+			return {
+				card_id: p.card_id,
+				card_name: entry?.name ?? p.card_id,
+				set_name: entry?.set_name ?? "Unknown set",
+				date: p.date,
+				market_price: p.price,
+				source: p.source,
+			};
+		});
+		const sealed = [...entries.values()].filter((e) => e.kind === "sealed").map((e) => e.card_id);
+		return { rows, outcomes: [], dailyRemaining: null, stopped: null, sealed };
 	}
 }
 
@@ -242,8 +304,14 @@ export class SyntheticSource implements PriceSource {
 	}
 }
 
-/** The source a run's `source` names. */
-export function openSource(env: { ARCHIVE: R2Bucket }, config: Config, source: string, runDate: string): PriceSource {
+/** The source a run's `source` names; a history run reads the day versions its plan chose. */
+export function openSource(
+	env: { DB: D1Database; ARCHIVE: R2Bucket },
+	config: Config,
+	source: string,
+	runDate: string,
+	history: readonly DayVersion[] = [],
+): PriceSource {
 	if (source === "sample") return new CsvSource(env.ARCHIVE, pipelineKeys.sample, "sample", runDate);
 	if (source.startsWith("file:")) return new ImportSource(env.ARCHIVE, source.slice(5), runDate);
 	const synthetic = parseSyntheticSource(source);
@@ -254,20 +322,6 @@ export function openSource(env: { ARCHIVE: R2Bucket }, config: Config, source: s
 			);
 		return new SyntheticSource(synthetic, runDate);
 	}
-	if (source !== "live") throw new SourceError(`unknown source "${source}"`);
-	if (!config.PRICE_TRACKER_API_KEY)
-		throw new SourceError(
-			"the live source needs the PRICE_TRACKER_API_KEY secret (wrangler secret put PRICE_TRACKER_API_KEY)",
-		);
-	return new LiveSource({
-		baseUrl: config.PRICE_TRACKER_BASE_URL,
-		apiKey: config.PRICE_TRACKER_API_KEY,
-		days: config.PRICE_TRACKER_HISTORY_DAYS,
-		timeoutMs: config.PRICE_TRACKER_TIMEOUT_MS,
-		maxRetries: config.PRICE_TRACKER_MAX_RETRIES,
-		backoffMs: config.PRICE_TRACKER_BACKOFF_MS,
-		maxWaitSeconds: config.PRICE_TRACKER_MAX_WAIT_SECONDS,
-		dailyReserve: config.PRICE_TRACKER_DAILY_RESERVE,
-		runDate,
-	});
+	if (!readsHistory(source)) throw new SourceError(`unknown source "${source}"`);
+	return new HistorySource(env, runDate, config.PIPELINE_HISTORY_DAYS, history);
 }

@@ -1,7 +1,8 @@
 /**
  * The Pokémon Price Tracker API v2 client the live source collects with: one
- * `GET /cards?tcgPlayerId=…&includeHistory=true&days=N&limit=1` per card (credits are billed
- * on `limit`, so it is always exactly 1), `Authorization: Bearer <PRICE_TRACKER_API_KEY>`.
+ * `GET /cards?tcgPlayerId=…&limit=1` per card (credits are billed on `limit`, so it is always
+ * exactly 1), with `includeHistory=true&days=N` (a second credit) only for a card the history
+ * has never seen; `Authorization: Bearer <PRICE_TRACKER_API_KEY>`.
  * - 401/403: the key is refused; nothing else can succeed, so the whole collection stops.
  * - 429: waits for Retry-After (else X-RateLimit-Minute-Reset) and retries.
  * - 5xx, timeouts, network errors and malformed bodies: retried with exponential backoff.
@@ -40,9 +41,13 @@ export type CardResult = { outcome: OutcomeRow; rows: PriceRow[]; dailyRemaining
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The URL of one card's request. */
-export function cardUrl(baseUrl: string, tcgPlayerId: string, days: number): string {
-	const params = new URLSearchParams({ tcgPlayerId, includeHistory: "true", days: String(days), limit: "1" });
+/** The URL of one card's request: with `days` of history, or (null) today's price alone. */
+export function cardUrl(baseUrl: string, tcgPlayerId: string, days: number | null): string {
+	const params = new URLSearchParams(
+		days === null
+			? { tcgPlayerId, limit: "1" }
+			: { tcgPlayerId, includeHistory: "true", days: String(days), limit: "1" },
+	);
 	return `${baseUrl}/cards?${params}`;
 }
 
@@ -67,8 +72,11 @@ export function waitSeconds(res: Response, nowMs = Date.now()): number | null {
 	return null;
 }
 
-/** Fetches one card, retrying as the rules above say. Throws UpstreamAuthError on 401/403. */
-export async function fetchCard(card: UniverseCard, options: TrackerOptions): Promise<CardResult> {
+/**
+ * Fetches one card (with its history when `withHistory`), retrying as the rules above say.
+ * Throws UpstreamAuthError on 401/403.
+ */
+export async function fetchCard(card: UniverseCard, options: TrackerOptions, withHistory = true): Promise<CardResult> {
 	const outcome: OutcomeRow = {
 		card_id: card.card_id,
 		tcgplayer_id: card.tcgplayer_id,
@@ -85,7 +93,7 @@ export async function fetchCard(card: UniverseCard, options: TrackerOptions): Pr
 		const retryable = attempt <= options.maxRetries;
 		let res: Response;
 		try {
-			res = await fetch(cardUrl(options.baseUrl, card.tcgplayer_id, options.days), {
+			res = await fetch(cardUrl(options.baseUrl, card.tcgplayer_id, withHistory ? options.days : null), {
 				headers: { Authorization: `Bearer ${options.apiKey}`, Accept: "application/json" },
 				signal: AbortSignal.timeout(options.timeoutMs),
 			});
@@ -143,7 +151,7 @@ export async function fetchCard(card: UniverseCard, options: TrackerOptions): Pr
 			return done([], lowCredits);
 		}
 		outcome.status = "ok";
-		outcome.error = parsed.fallback ? "no Near Mint history; used prices.market" : null;
+		outcome.error = parsed.fallback && withHistory ? "no Near Mint history; used prices.market" : null;
 		outcome.points = parsed.rows.length;
 		return done(parsed.rows, lowCredits);
 	}
@@ -151,13 +159,15 @@ export async function fetchCard(card: UniverseCard, options: TrackerOptions): Pr
 }
 
 /**
- * Collects `cards` in order. Stops early (the rest are `skipped`) once the day's credits run
- * low or a 429 asks for a longer wait than allowed; `stopped` says why.
+ * Collects `cards` in order, each with its history unless `seen` holds it (the history already
+ * has it: today's price is enough). Stops early (the rest are `skipped`) once the day's credits
+ * run low or a 429 asks for a longer wait than allowed; `stopped` says why.
  */
 export async function collectCards(
 	cards: readonly UniverseCard[],
 	options: TrackerOptions,
 	initial: { dailyRemaining: number | null; stopped: string | null } = { dailyRemaining: null, stopped: null },
+	seen: ReadonlySet<string> = new Set(),
 ): Promise<{ rows: PriceRow[]; outcomes: OutcomeRow[]; dailyRemaining: number | null; stopped: string | null }> {
 	const rows: PriceRow[] = [];
 	const outcomes: OutcomeRow[] = [];
@@ -175,7 +185,7 @@ export async function collectCards(
 			});
 			continue;
 		}
-		const result = await fetchCard(card, options);
+		const result = await fetchCard(card, options, !seen.has(card.card_id));
 		rows.push(...result.rows);
 		outcomes.push(result.outcome);
 		dailyRemaining = result.dailyRemaining ?? dailyRemaining;

@@ -15,9 +15,10 @@ export type AnsweringModel = { kind: "learned"; model: Forecaster } | { kind: "r
 /**
  * Why an answer is what it is: B BUY, S SELL; HOLD because H no clear direction (or inside a
  * rule's thresholds), I too illiquid to judge, C priced under the minimum, N no model validated
- * yet (always-HOLD) or not enough history for the rule.
+ * yet (always-HOLD) or not enough history for the rule, P a sealed product while signals for
+ * sealed products are off.
  */
-export type AnswerCode = "B" | "S" | "H" | "I" | "C" | "N";
+export type AnswerCode = "B" | "S" | "H" | "I" | "C" | "N" | "P";
 
 /** One day's answer. */
 export type DayAnswer = {
@@ -49,6 +50,8 @@ export function reasonOfCode(
 			return `priced under $${context.min_price}: a ${move} move is only cents, too little to judge`;
 		case "N":
 			return "no model has passed validation on this data yet, or there is too little history: HOLD";
+		case "P":
+			return "a sealed product: signals are given to cards only (SIGNAL_SEALED is false)";
 		default:
 			return null;
 	}
@@ -102,6 +105,29 @@ export function answerDays(
 			reason: signal === "HOLD" ? (code === "H" ? "inside the rule's thresholds" : reasonOfCode(code, context)) : null,
 		};
 	});
+}
+
+/** Answers that give no signal: every day HOLD (P), with the model's expected price and probabilities kept. */
+export const withoutSignals = (
+	answers: readonly DayAnswer[],
+	context: Parameters<typeof reasonOfCode>[1],
+): DayAnswer[] => answers.map((a) => ({ ...a, signal: "HOLD", code: "P", reason: reasonOfCode("P", context) }));
+
+/**
+ * The relative change from the last price on or before `days` days before the last date, or
+ * null when there is none (dates ascending, ISO).
+ */
+export function changeOver(dates: readonly string[], prices: readonly number[], days: number): number | null {
+	const last = dates.length - 1;
+	if (last < 1) return null;
+	const cutoff = new Date(Date.parse(`${dates[last]}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+	for (let j = last - 1; j >= 0; j--) {
+		if ((dates[j] as string) <= cutoff) {
+			const then = prices[j] as number;
+			return then > 0 ? round((prices[last] as number) / then - 1, 6) : null;
+		}
+	}
+	return null;
 }
 
 /** `(market - fair) / fair`, rounded to 6 places; null when fair is not positive. */

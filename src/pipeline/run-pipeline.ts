@@ -5,13 +5,14 @@
  * shard with the model that serves, finalize, notify webhook subscribers. Every step is a plain function from ./steps; this
  * file only orders them, names them and says which may be served from the step cache.
  */
-import type { WorkflowStepConfig } from "cloudflare:workers";
 import type { Config } from "../config";
 import type { CollectState } from "../lib/price-sources";
 import { walkForward } from "../model/walk-forward";
 import type { WebhookMessage } from "../webhooks/delivery";
+import { collectIntoHistory } from "./intake";
 import { nightOptions } from "./night-options";
 import type { PipelineParams } from "./params";
+import { STEP_CONFIG } from "./step-config";
 import { STEP, shardStep } from "./step-names";
 import { type AssembleInput, assembleTraining, steadyRate } from "./steps/assemble";
 import { type CollectOutput, checkCollection, collectShard, planShards } from "./steps/collect";
@@ -25,16 +26,6 @@ import { startRun } from "./steps/start";
 import { validateRun } from "./steps/validate";
 import { objectsIntact, recordArtifacts } from "./storage";
 import { inputHash, type StepRunner } from "./tracking";
-
-/** Retry and timeout per kind of step. */
-export const STEP_CONFIG = {
-	/** D1 bookkeeping: quick, retried often. */
-	db: { retries: { limit: 5, delay: "1 second", backoff: "exponential" }, timeout: "1 minute" },
-	/** Reading and writing R2 objects, computing. */
-	compute: { retries: { limit: 3, delay: "5 seconds", backoff: "exponential" }, timeout: "5 minutes" },
-	/** Collection: the Price Tracker client retries each card itself; the step retries what is left. */
-	collect: { retries: { limit: 2, delay: "30 seconds", backoff: "exponential" }, timeout: "15 minutes" },
-} satisfies Record<string, WorkflowStepConfig>;
 
 /** How a run ended (the Workflow's output). */
 export type RunOutput = {
@@ -56,6 +47,8 @@ export async function runPipeline(
 ): Promise<RunOutput> {
 	const { runId } = steps;
 	const start = await steps.do(STEP.start, STEP_CONFIG.db, () => startRun(env.DB, config, runId, params));
+	// Sources that read the price history first collect the night into it (the feed, or the Price Tracker).
+	const intake = await collectIntoHistory(env, config, steps, params);
 	const plan = await steps.do(STEP.plan, STEP_CONFIG.compute, () => planShards(env, config, runId, params));
 
 	// Collection always runs (never cached): shard by shard, carrying the API's credit state along.
@@ -64,13 +57,13 @@ export async function runPipeline(
 	for (const shard of plan.shards) {
 		const carried = state;
 		const out = await steps.do(shardStep(STEP.collect, shard.index), STEP_CONFIG.collect, () =>
-			collectShard(env, config, runId, params, shard, carried),
+			collectShard(env, config, runId, params, shard, carried, plan.history),
 		);
 		collected.push(out);
 		state = out.state;
 	}
 	const summary = await steps.do(STEP.checkCollection, STEP_CONFIG.db, () =>
-		checkCollection(env.DB, config, runId, plan, collected),
+		checkCollection(env.DB, config, runId, plan, collected, intake),
 	);
 	const filled = collected.filter((c) => c.rows > 0);
 	const horizon = { days: config.HORIZON_DAYS, move: config.HORIZON_MOVE };
@@ -87,6 +80,7 @@ export async function runPipeline(
 			min_price: config.SIGNAL_MIN_PRICE,
 			sample_rate: sampleRate,
 			drift: { recent_days: config.DRIFT_RECENT_DAYS, reference_days: config.DRIFT_REFERENCE_DAYS },
+			no_signal: c.no_signal ?? [],
 		};
 		const hash = await inputHash(STEP.features, input);
 		features.push(
@@ -221,6 +215,7 @@ export async function runPipeline(
 	}
 
 	const model = decision.serving;
+	const noSignal = new Map(filled.map((c) => [c.shard, c.no_signal ?? []]));
 	for (const f of features) {
 		await steps.do(shardStep(STEP.publish, f.shard), STEP_CONFIG.compute, () =>
 			publishShard(env, {
@@ -233,6 +228,7 @@ export async function runPipeline(
 				as_of: summary.data_as_of,
 				horizon,
 				min_price: config.SIGNAL_MIN_PRICE,
+				no_signal: noSignal.get(f.shard) ?? [],
 			}),
 		);
 	}

@@ -1,6 +1,14 @@
 /** Step names of the pipeline Workflow; tests import them to introspect runs. */
 export const STEP = {
 	start: "start run",
+	/** The `tcgcsv` source: whether the feed has published the run's day, and its groups. */
+	feedCheck: "check feed",
+	/** Per batch of groups: `collect feed #0`, ... */
+	feedCollect: "collect feed",
+	/** The night's feed responses into the price history. */
+	commitDay: "commit day",
+	/** The `live` source, per batch of cards, into the price history: `collect live #0`, ... */
+	liveCollect: "collect live",
 	plan: "plan shards",
 	/** Per shard: `collect #0`, `collect #1`, ... (see `shardStep`). */
 	collect: "collect",

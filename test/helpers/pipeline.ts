@@ -151,10 +151,29 @@ export async function resetPipeline(): Promise<void> {
 			"collect_outcomes",
 			"alias_events",
 			"pipeline_runs",
+			"history_days",
+			"history_parts",
+			"history_seeds",
+			"catalogue",
+			"feed_groups",
+			"feed_products",
+			"feed_outcomes",
+			"feed_requests",
 		].map((t) => env.DB.prepare(`DELETE FROM ${t}`)),
 	);
 	await resetModels();
-	for (const prefix of ["raw/", "features/", "train/", "evaluations/", "models/", "serving/", "seed/", "test/"]) {
+	for (const prefix of [
+		"raw/",
+		"features/",
+		"train/",
+		"evaluations/",
+		"models/",
+		"serving/",
+		"seed/",
+		"test/",
+		"history/",
+		"feeds/",
+	]) {
 		let listed = await env.ARCHIVE.list({ prefix });
 		while (listed.objects.length > 0) {
 			await env.ARCHIVE.delete(listed.objects.map((o) => o.key));

@@ -28,7 +28,7 @@ describe("the live source: the Pokémon Price Tracker API", () => {
 	beforeEach(resetPipeline);
 
 	it(
-		"collects the whole card universe, records each card's outcome and publishes every card",
+		"collects the whole card universe into the history, records each card's outcome and publishes every card",
 		async () => {
 			await useScenario(KEY, "happy");
 			await using run = await runToEnd("live-happy", LIVE);
@@ -36,6 +36,7 @@ describe("the live source: the Pokémon Price Tracker API", () => {
 			expect(["complete", "rejected"]).toContain((run.output as { status: string }).status);
 			const requests = await requestsFor(KEY);
 			expect(requests).toHaveLength(10);
+			// The history has never seen them: each is asked with its history (two credits), once.
 			expect(requests.every((q) => /^\?tcgPlayerId=\d+&includeHistory=true&days=180&limit=1$/.test(q))).toBe(true);
 			const recorded = await outcomes("live-happy");
 			expect(recorded).toHaveLength(10);
@@ -45,12 +46,44 @@ describe("the live source: the Pokémon Price Tracker API", () => {
 			);
 			expect(await count("serving_cards", "run_id = 'live-happy'")).toBe(10);
 			expect(await getServingState(env.DB)).toMatchObject({ run_id: "live-happy", data_as_of: "2026-11-20" });
-			// Ten cards in shards of six: two collection steps.
+			// Ten cards in batches of six: two collection steps into the history, then shards read from it.
 			const steps = (await listSteps(env.DB, "live-happy")).map((s) => s.name);
-			expect(steps.filter((s) => s.startsWith(STEP.collect))).toEqual([
+			expect(steps.filter((s) => s.startsWith(STEP.liveCollect))).toEqual([
+				shardStep(STEP.liveCollect, 0),
+				shardStep(STEP.liveCollect, 1),
+			]);
+			expect(steps.filter((s) => s.startsWith(`${STEP.collect} #`))).toEqual([
 				shardStep(STEP.collect, 0),
 				shardStep(STEP.collect, 1),
 			]);
+			const days = await env.DB.prepare(
+				"SELECT COUNT(*) AS n, MAX(date) AS last FROM history_days WHERE source = 'live'",
+			).first<{ n: number; last: string }>();
+			expect(days?.last).toBe("2026-11-20");
+			expect(days?.n).toBeGreaterThan(100);
+		},
+		RUN_TIMEOUT,
+	);
+
+	it(
+		"asks a card the history has seen for today's price alone: one credit a card a night",
+		async () => {
+			await useScenario(KEY, "happy");
+			await using first = await runToEnd("live-night-1", LIVE);
+			expect(first.output).toMatchObject({ serving: expect.any(String) });
+			const history = await env.DB.prepare("SELECT date, version FROM history_days WHERE source = 'live' ORDER BY date")
+				.all<{ date: string; version: string }>();
+			await useScenario(KEY, "happy");
+			await using second = await runToEnd("live-night-2", { ...LIVE, run_date: "2026-11-22" });
+			expect(second.output).toMatchObject({ serving: expect.any(String) });
+			const requests = await requestsFor(KEY);
+			expect(requests).toHaveLength(10);
+			expect(requests.every((q) => /^\?tcgPlayerId=\d+&limit=1$/.test(q))).toBe(true);
+			// Today's price is the last day already stored: the history is unchanged, and the night still publishes.
+			const after = await env.DB.prepare("SELECT date, version FROM history_days WHERE source = 'live' ORDER BY date")
+				.all<{ date: string; version: string }>();
+			expect(after.results).toEqual(history.results);
+			expect(await count("serving_cards", "run_id = 'live-night-2'")).toBe(10);
 		},
 		RUN_TIMEOUT,
 	);
@@ -115,12 +148,12 @@ describe("the live source: the Pokémon Price Tracker API", () => {
 			await using run = await runToEnd("live-401", LIVE, { expect: "errored" });
 			expect(run.error).not.toBeNull();
 			expect(await requestsFor(KEY)).toHaveLength(1);
-			const step = (await listSteps(env.DB, "live-401")).find((s) => s.name === shardStep(STEP.collect, 0));
+			const step = (await listSteps(env.DB, "live-401")).find((s) => s.name === shardStep(STEP.liveCollect, 0));
 			expect(step).toMatchObject({ status: "failed", attempts: 1 });
 			expect(step?.error).toMatch(/refused the key \(HTTP 401\)/);
 			const failed = await getRun(env.DB, "live-401");
 			expect(failed).toMatchObject({ status: "failed", promoted: false });
-			expect(failed?.reason).toMatch(/^collect #0 failed: .*HTTP 401/);
+			expect(failed?.reason).toMatch(/^collect live #0 failed: .*HTTP 401/);
 			expect(await championVersion()).toBe(champion);
 		},
 		RUN_TIMEOUT,

@@ -45,9 +45,16 @@ async function readBody(req: IncomingMessage): Promise<string> {
 	return body;
 }
 
-/** Keeps only the last `days` days of every condition's history (as the API's `days` does). */
-function trimHistory(text: string, days: number): string {
+/**
+ * Keeps only the last `days` days of every condition's history (as the API's `days` does), or
+ * none at all without `includeHistory=true` (the API then answers today's prices alone).
+ */
+function trimHistory(text: string, days: number, withHistory: boolean): string {
 	const body = JSON.parse(text);
+	if (!withHistory) {
+		if (body?.data) delete body.data.priceHistory;
+		return JSON.stringify(body);
+	}
 	const conditions = body?.data?.priceHistory?.conditions ?? {};
 	for (const condition of Object.values(conditions) as { history: { date: string }[] }[]) {
 		const last = condition.history.at(-1)?.date;
@@ -89,7 +96,8 @@ async function handleCards(req: IncomingMessage, res: ServerResponse, url: URL, 
 	} catch {
 		return send(res, 404, fixture("errors/404.json"), rate);
 	}
-	return send(res, answer.status, trimHistory(text, days), { ...rate, ...headers });
+	const withHistory = url.searchParams.get("includeHistory") === "true";
+	return send(res, answer.status, trimHistory(text, days, withHistory), { ...rate, ...headers });
 }
 
 export default async function setup(project: TestProject) {

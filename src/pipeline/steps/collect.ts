@@ -1,6 +1,7 @@
 /** Steps "plan shards", "collect #n" and "check collection": prices from the source into raw Parquet. */
 import type { Config } from "../../config";
 import { runBatched } from "../../db/batch";
+import type { DayVersion } from "../../db/history";
 import { type MetricRow, putArtifacts, putMetrics, putOutcomes, putParams } from "../../db/run-records";
 import { pipelineKeys, sourceTag } from "../../lib/artifact-keys";
 import { writePrices } from "../../lib/parquet";
@@ -36,6 +37,8 @@ export type CollectOutput = {
 	first_date: string | null;
 	last_date: string | null;
 	state: CollectState;
+	/** The shard's cards that get no signals (sealed products while SIGNAL_SEALED is false). */
+	no_signal: string[];
 };
 
 /**
@@ -50,8 +53,9 @@ export async function collectShard(
 	params: PipelineParams,
 	shard: ShardRange,
 	state: CollectState,
+	history: readonly DayVersion[] = [],
 ): Promise<CollectOutput> {
-	const source = openSource(env, config, params.source, params.run_date);
+	const source = openSource(env, config, params.source, params.run_date, history);
 	const collected = await source.collect(shard, state);
 	const rows = [...collected.rows].sort((a, b) =>
 		a.card_id === b.card_id ? (a.date < b.date ? -1 : 1) : a.card_id < b.card_id ? -1 : 1,
@@ -80,6 +84,7 @@ export async function collectShard(
 		first_date: rows.reduce<string | null>((min, r) => (min === null || r.date < min ? r.date : min), null),
 		last_date: rows.reduce<string | null>((max, r) => (max === null || r.date > max ? r.date : max), null),
 		state: { dailyRemaining: collected.dailyRemaining, stopped: collected.stopped },
+		no_signal: config.SIGNAL_SEALED ? [] : (collected.sealed ?? []),
 	};
 }
 
@@ -95,8 +100,21 @@ export type CollectionSummary = {
 };
 
 /**
+ * What a run's own collection into the history did (tcgcsv: groups; live: cards): what the
+ * failure share is judged on for sources that read the history.
+ */
+export type IntakeSummary = {
+	unit: "groups" | "cards";
+	planned: number;
+	failed: number;
+	skipped: number;
+	stopped: string | null;
+};
+
+/**
  * Totals the shards and refuses to go on with no prices, or when more than
- * COLLECT_MAX_FAILURE_SHARE of the planned cards could not be collected.
+ * COLLECT_MAX_FAILURE_SHARE of the planned cards (or of the intake's groups or cards) could not
+ * be collected.
  */
 export async function checkCollection(
 	db: D1Database,
@@ -104,17 +122,19 @@ export async function checkCollection(
 	runId: string,
 	plan: SourcePlan,
 	shards: readonly CollectOutput[],
+	intake: IntakeSummary | null = null,
 ): Promise<CollectionSummary> {
 	const sum = (f: (s: CollectOutput) => number) => shards.reduce((a, s) => a + f(s), 0);
-	const failed = sum((s) => s.failed);
-	const skipped = sum((s) => s.skipped);
+	const failed = intake ? intake.failed : sum((s) => s.failed);
+	const skipped = intake ? intake.skipped : sum((s) => s.skipped);
+	const planned = intake ? intake.planned : plan.cards;
 	const dates = shards.flatMap((s) => (s.first_date && s.last_date ? [s.first_date, s.last_date] : [])).sort();
 	const summary: CollectionSummary = {
 		rows: sum((s) => s.rows),
 		cards: sum((s) => s.cards),
 		failed,
 		skipped,
-		failure_share: plan.cards > 0 ? (failed + skipped) / plan.cards : 1,
+		failure_share: planned > 0 ? (failed + skipped) / planned : 1,
 		data_from: dates[0] ?? "",
 		data_as_of: dates.at(-1) ?? "",
 	};
@@ -124,9 +144,9 @@ export async function checkCollection(
 	await runBatched(db, putMetrics(db, runId, metrics));
 	if (summary.rows === 0) throw new FatalStepError("no prices were collected");
 	if (summary.failure_share > config.COLLECT_MAX_FAILURE_SHARE) {
-		const stopped = shards.find((s) => s.state.stopped)?.state.stopped;
+		const stopped = intake?.stopped ?? shards.find((s) => s.state.stopped)?.state.stopped;
 		throw new FatalStepError(
-			`${failed + skipped} of ${plan.cards} cards were not collected (${(summary.failure_share * 100).toFixed(1)}% > ` +
+			`${failed + skipped} of ${planned} ${intake?.unit ?? "cards"} were not collected (${(summary.failure_share * 100).toFixed(1)}% > ` +
 				`COLLECT_MAX_FAILURE_SHARE ${config.COLLECT_MAX_FAILURE_SHARE * 100}%)${stopped ? `; stopped early: ${stopped}` : ""}`,
 		);
 	}

@@ -26,6 +26,8 @@ export type FeaturesInput = {
 	/** The share of known card-days kept in the sample (uniform, by a hash of card and date). */
 	sample_rate: number;
 	drift: { recent_days: number; reference_days: number };
+	/** Cards that get no signals (sealed products while SIGNAL_SEALED is false): never sampled for training. */
+	no_signal: string[];
 };
 
 /** The per-shard summary beside the features. */
@@ -68,6 +70,7 @@ export async function buildFeatureShard(
 	const market = emptyMarketTally();
 	const rules = baselineRules();
 	const table = buildTable(series, { asOf: input.as_of, horizon: input.horizon, rules, market });
+	const noSignal = new Set(input.no_signal);
 	const names = series.flatMap((s) => s.dates.map(() => s.name));
 	const keep: number[] = [];
 	let eligible = 0;
@@ -88,6 +91,7 @@ export async function buildFeatureShard(
 			else if (date > referenceAfter) (reference[bin] as number)++;
 		}
 		if (table.outcome[i] === OPEN || (table.price[i] as number) < input.min_price) continue;
+		if (noSignal.has(table.card_id[i] as string)) continue;
 		eligible++;
 		if (sampled(table.card_id[i] as string, date, input.sample_rate)) keep.push(i);
 	}

@@ -8,11 +8,11 @@
  * replaced by an answer about a later day (or the same day from a run dated the same or later).
  */
 import { runBatched } from "../../db/batch";
-import { type ServingCard, stageServingCards } from "../../db/serving";
+import { type StagedCard, stageServingCards } from "../../db/serving";
 import { openRecords, resolveRecords, stageTrackRecords, type TrackRecord } from "../../db/track-record";
 import { pipelineKeys } from "../../lib/artifact-keys";
 import { readTable } from "../../lib/parquet";
-import { type AnsweringModel, answerDays, deviationOf } from "../../model/answers";
+import { type AnsweringModel, answerDays, changeOver, deviationOf, withoutSignals } from "../../model/answers";
 import { evidenceAt } from "../../model/card-features";
 import { addDays } from "../../model/dates";
 import { FEATURES, joinMarket, rowFeatures } from "../../model/feature-table";
@@ -41,7 +41,12 @@ export type PublishInput = {
 	as_of: string;
 	horizon: { days: number; move: number };
 	min_price: number;
+	/** Cards answered HOLD whatever the model says (sealed products while SIGNAL_SEALED is false). */
+	no_signal?: string[];
 };
+
+/** The days a served card's `change_7d` looks back over. */
+export const CHANGE_DAYS = 7;
 
 /** What it did. */
 export type PublishOutput = {
@@ -72,7 +77,7 @@ export async function publishShard(
 	const context = { min_price: input.min_price, move: input.horizon.move, horizon_days: input.horizon.days };
 	const encoder = new TextEncoder();
 	const lines: Uint8Array[] = [];
-	const served: ServingCard[] = [];
+	const served: StagedCard[] = [];
 	const records: TrackRecord[] = [];
 	const series = new Map<string, { dates: string[]; prices: number[] }>();
 	const recordFrom = addDays(input.as_of, -RECORD_WINDOW_DAYS);
@@ -82,6 +87,7 @@ export async function publishShard(
 	let buy = 0;
 	let sell = 0;
 	const x = new Float32Array(FEATURES.length);
+	const noSignal = new Set(input.no_signal ?? []);
 	for (let start = 0; start < table.date.length; ) {
 		const cardId = table.card_id[start] as string;
 		let end = start;
@@ -89,7 +95,8 @@ export async function publishShard(
 		const dates = table.date.slice(start, end);
 		const prices = Array.from(table.price.subarray(start, end));
 		series.set(cardId, { dates, prices });
-		const answers = answerDays(model, prices, (j) => rowFeatures(table, start + j, x), context);
+		const modelled = answerDays(model, prices, (j) => rowFeatures(table, start + j, x), context);
+		const answers = noSignal.has(cardId) ? withoutSignals(modelled, context) : modelled;
 		const last = answers.length - 1;
 		const latest = answers[last] as (typeof answers)[number];
 		const line = encoder.encode(
@@ -123,6 +130,7 @@ export async function publishShard(
 			market_price: price,
 			fair_price: latest.fair,
 			deviation_pct: deviation,
+			change_7d: changeOver(dates, prices, CHANGE_DAYS),
 			signal: latest.signal,
 			p_up: latest.p_up,
 			p_down: latest.p_down,

@@ -1,23 +1,24 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getConfig } from "../../../src/config";
+import { upsertCatalogue } from "../../../src/db/catalogue";
+import { listHistoryDays } from "../../../src/db/history";
+import { writeDay } from "../../../src/history/day-store";
 import { pipelineKeys } from "../../../src/lib/artifact-keys";
-import { cardUniverse } from "../../../src/lib/card-universe";
 import { sha256Hex } from "../../../src/lib/hash";
 import { chunkMetadata, chunksOf, type ImportManifest, manifestOf, validateChunk } from "../../../src/lib/imports";
 import {
 	CsvSource,
 	cardsPerShard,
+	HistorySource,
 	ImportSource,
-	LiveSource,
 	openSource,
 	SourceError,
 	shardRanges,
 } from "../../../src/lib/price-sources";
 import type { PriceRow } from "../../../src/model/card-series";
 import { cardRows } from "../../helpers/model";
-import { toCsv } from "../../helpers/pipeline";
-import { trackerOptions, useScenario } from "../../helpers/price-tracker";
+import { resetPipeline, toCsv } from "../../helpers/pipeline";
 
 const ROWS = [
 	...cardRows("src-c", [1, 2, 3], { start: "2026-04-01" }),
@@ -193,37 +194,98 @@ describe("ImportSource (file:)", () => {
 	});
 });
 
-describe("LiveSource", () => {
-	it("shards the card universe and collects a shard from the API", async () => {
-		const token = "ppt_test_unit_source";
-		await useScenario(token, "happy");
-		const source = new LiveSource(trackerOptions(token));
-		const plan = await source.plan(4);
-		expect(plan).toMatchObject({ input: null, cards: 10 });
-		expect(plan.shards.map((s) => s.cards)).toEqual([4, 4, 2]);
-		const collected = await source.collect(plan.shards[2] as never, { dailyRemaining: null, stopped: null });
-		expect(collected.outcomes.map((o) => o.card_id)).toEqual(
-			cardUniverse()
-				.slice(8)
-				.map((c) => c.card_id),
+describe("HistorySource", () => {
+	const entry = (card_id: string, first_seen: string, kind: "card" | "sealed" = "card") => ({
+		card_id,
+		source: "tcgcsv",
+		product_id: null,
+		printing: null,
+		slug: null,
+		name: `Name of ${card_id}`,
+		set_name: "Set H",
+		set_code: null,
+		number: null,
+		rarity: null,
+		language: "en",
+		kind,
+		url: null,
+		first_seen,
+	});
+
+	it("plans the catalogue's cards by the stored days since each was first seen, and reads a shard with its names", async () => {
+		await resetPipeline();
+		const days = ["2026-05-01", "2026-05-02", "2026-05-03", "2026-05-04"];
+		for (const [k, date] of days.entries())
+			await writeDay(
+				env,
+				{ date, source: "tcgcsv", by: "t" },
+				{
+					cards: k < 2 ? ["h-a", "h-b"] : ["h-a", "h-b", "h-c", "h-d"],
+					prices: k < 2 ? [1, 2] : [1, 2, 3 + k, 4],
+				},
+			);
+		await env.DB.batch([
+			upsertCatalogue(
+				env.DB,
+				[
+					entry("h-a", "2026-05-01"),
+					entry("h-b", "2026-05-01"),
+					entry("h-c", "2026-05-03"),
+					entry("h-d", "2026-05-03", "sealed"),
+				],
+				"now",
+				{ describe: true },
+			) as D1PreparedStatement,
+		]);
+		// A budget of five rows: h-a and h-b hold four each, h-c and h-d two each (first seen on the third day).
+		const plan = await new HistorySource(env, "2026-05-04", 730).plan(10, 5);
+		expect(plan.shards.map((s) => [s.first, s.last])).toEqual([
+			["h-a", "h-a"],
+			["h-b", "h-b"],
+			["h-c", "h-d"],
+		]);
+		expect(plan.history).toEqual(
+			(await listHistoryDays(env.DB, "2024-01-01", "2026-05-04")).map(({ date, source, version }) => ({
+				date,
+				source,
+				version,
+			})),
 		);
-		expect(collected.outcomes.every((o) => o.status === "ok")).toBe(true);
+		const read = await new HistorySource(env, "2026-05-04", 730, plan.history).collect(plan.shards[2] as never);
+		expect(read.rows.map((r) => `${r.card_id} ${r.card_name} ${r.date} ${r.market_price}`)).toEqual([
+			"h-c Name of h-c 2026-05-03 5",
+			"h-c Name of h-c 2026-05-04 6",
+			"h-d Name of h-d 2026-05-03 4",
+			"h-d Name of h-d 2026-05-04 4",
+		]);
+		expect(read.sealed).toEqual(["h-d"]);
+		// As of the second night only the first two days exist for it.
+		const early = await new HistorySource(env, "2026-05-02", 730).plan(10, 100);
+		expect(early).toMatchObject({ cards: 2 });
+		// The window: a run reads the last PIPELINE_HISTORY_DAYS days.
+		expect((await new HistorySource(env, "2026-05-04", 2).plan(10, 100)).history?.map((d) => d.date)).toEqual([
+			"2026-05-03",
+			"2026-05-04",
+		]);
+	});
+
+	it("refuses a history with no day in the window", async () => {
+		await resetPipeline();
+		await expect(new HistorySource(env, "2026-05-04", 730).plan(10)).rejects.toThrow(/holds no day/);
 	});
 });
 
 describe("openSource", () => {
 	const config = getConfig(env);
 
-	it("opens the sample, an uploaded file and the live API", () => {
+	it("opens the sample, an uploaded file, and the history for the feed, the live API and the history itself", () => {
 		expect(openSource(env, config, "sample", "2026-01-01")).toBeInstanceOf(CsvSource);
 		expect(openSource(env, config, `file:${"a".repeat(64)}`, "2026-01-01")).toBeInstanceOf(ImportSource);
-		expect(openSource(env, config, "live", "2026-01-01")).toBeInstanceOf(LiveSource);
+		for (const source of ["tcgcsv", "live", "history"])
+			expect(openSource(env, config, source, "2026-01-01")).toBeInstanceOf(HistorySource);
 	});
 
-	it("refuses the live source without an API key, and an unknown source", () => {
-		expect(() => openSource(env, { ...config, PRICE_TRACKER_API_KEY: undefined }, "live", "2026-01-01")).toThrow(
-			/PRICE_TRACKER_API_KEY/,
-		);
+	it("refuses an unknown source", () => {
 		expect(() => openSource(env, config, "ftp", "2026-01-01")).toThrow(SourceError);
 	});
 });
