@@ -5,8 +5,8 @@
 import type { Signal } from "../model/signal";
 import { insertRows } from "./batch";
 
-/** A card as served. */
-export type ServingCard = {
+/** A card's answer as a run stages it (what the run computed). */
+export type StagedCard = {
 	card_id: string;
 	name: string;
 	set_name: string;
@@ -14,6 +14,8 @@ export type ServingCard = {
 	market_price: number;
 	fair_price: number;
 	deviation_pct: number | null;
+	/** The change from the last price on or before 7 days earlier (null without one). */
+	change_7d: number | null;
 	signal: Signal;
 	p_up: number | null;
 	p_down: number | null;
@@ -30,20 +32,46 @@ export type ServingCard = {
 	updated_at: string;
 };
 
-const COLUMNS = `card_id, name, set_name, latest_date, market_price, fair_price, deviation_pct, signal, p_up, p_down,
-	strength, reason, observations, days_since_change, model_version, run_id, run_date, object_key, byte_offset,
+/** What the card is, copied from the catalogue when a run publishes it (null where the catalogue does not know). */
+export type CardFacts = {
+	product_id: number | null;
+	printing: string | null;
+	slug: string | null;
+	set_code: string | null;
+	number: string | null;
+	rarity: string | null;
+	language: string | null;
+	kind: "card" | "sealed";
+	url: string | null;
+};
+
+/** A card as served: its answer and what it is. */
+export type ServingCard = StagedCard & CardFacts;
+
+const STAGED = `card_id, name, set_name, latest_date, market_price, fair_price, deviation_pct, change_7d, signal, p_up,
+	p_down, strength, reason, observations, days_since_change, model_version, run_id, run_date, object_key, byte_offset,
 	byte_length, updated_at`;
 
-const FIELDS: (keyof ServingCard)[] = COLUMNS.split(",").map((c) => c.trim() as keyof ServingCard);
+const FACTS = "product_id, printing, slug, set_code, number, rarity, language, kind, url";
+
+/** Every column a served card is read with. */
+export const COLUMNS = `${STAGED}, ${FACTS}`;
+
+const FIELDS: (keyof StagedCard)[] = STAGED.split(",").map((c) => c.trim() as keyof StagedCard);
+const FACT_FIELDS = FACTS.split(", ");
+
+/** The words `q` searches: name, number, set code and slug (or card id). */
+const SEARCH_TEXT =
+	"TRIM(s.name || ' ' || COALESCE(c.number, '') || ' ' || COALESCE(c.set_code, '') || ' ' || COALESCE(c.slug, s.card_id))";
 
 /** SQL true while the run bound as ?1 is still running (a run's finalize acts only then). */
 export const STILL_RUNNING = "EXISTS (SELECT 1 FROM pipeline_runs WHERE id = ?1 AND status = 'running')";
 
 /** Statements staging a run's served cards (moved into serving by `publishStaged` at the run's end). */
-export function stageServingCards(db: D1Database, cards: readonly ServingCard[]): D1PreparedStatement[] {
+export function stageServingCards(db: D1Database, cards: readonly StagedCard[]): D1PreparedStatement[] {
 	return insertRows(
 		db,
-		`INSERT INTO serving_staged (${COLUMNS})`,
+		`INSERT INTO serving_staged (${STAGED})`,
 		`ON CONFLICT (run_id, card_id) DO UPDATE SET ${FIELDS.filter((f) => f !== "card_id" && f !== "run_id")
 			.map((f) => `${f} = excluded.${f}`)
 			.join(", ")}`,
@@ -67,9 +95,13 @@ export function publishStaged(
 	options: { whileRunning?: boolean } = {},
 ): D1PreparedStatement[] {
 	const guard = options.whileRunning ? `AND ${STILL_RUNNING}` : "";
-	const updates = FIELDS.filter((f) => f !== "card_id")
+	const updates = [...FIELDS.filter((f) => f !== "card_id"), ...FACT_FIELDS, "search_text"]
 		.map((f) => `${f} = excluded.${f}`)
 		.join(", ");
+	const staged = STAGED.split(",")
+		.map((c) => `s.${c.trim()}`)
+		.join(", ");
+	const facts = FACT_FIELDS.map((f) => (f === "kind" ? "COALESCE(c.kind, 'card')" : `c.${f}`)).join(", ");
 	return [
 		db
 			.prepare(
@@ -84,13 +116,34 @@ export function publishStaged(
 			.bind(runId),
 		db
 			.prepare(
-				`INSERT INTO serving_cards (${COLUMNS}) SELECT ${COLUMNS} FROM serving_staged WHERE run_id = ?1 ${guard}
+				`INSERT INTO serving_cards (${COLUMNS}, search_text)
+				 SELECT ${staged}, ${facts}, ${SEARCH_TEXT}
+				 FROM serving_staged s LEFT JOIN catalogue c ON c.card_id = s.card_id WHERE s.run_id = ?1 ${guard}
 				 ON CONFLICT (card_id) DO UPDATE SET ${updates}
 				 WHERE excluded.latest_date > serving_cards.latest_date
 				    OR (excluded.latest_date = serving_cards.latest_date AND excluded.run_date >= serving_cards.run_date)`,
 			)
 			.bind(runId),
 		db.prepare("DELETE FROM serving_staged WHERE run_id = ?").bind(runId),
+		...syncSearch(db),
+	];
+}
+
+/**
+ * Statements bringing the search index in step with the served cards: a card whose words changed
+ * is indexed again, a new card is indexed. Part of every publish transaction.
+ */
+export function syncSearch(db: D1Database): D1PreparedStatement[] {
+	return [
+		db.prepare(
+			`DELETE FROM serving_search WHERE rowid IN (
+			   SELECT f.rowid FROM serving_search f LEFT JOIN serving_cards c ON c.rowid = f.rowid
+			   WHERE c.rowid IS NULL OR f.text <> c.search_text)`,
+		),
+		db.prepare(
+			`INSERT INTO serving_search (rowid, text)
+			 SELECT rowid, search_text FROM serving_cards WHERE rowid NOT IN (SELECT rowid FROM serving_search)`,
+		),
 	];
 }
 
@@ -107,14 +160,104 @@ export async function getServingCard(db: D1Database, cardId: string): Promise<Se
 	return db.prepare(`SELECT ${COLUMNS} FROM serving_cards WHERE card_id = ?`).bind(cardId).first<ServingCard>();
 }
 
-/** Served cards in card_id order, strictly after `after` (keyset pagination). */
-export async function listServingCards(db: D1Database, after: string | null, limit: number): Promise<ServingCard[]> {
+/** How the catalogue can be sorted: by card id, or by price, change or probability either way. */
+export type CatalogueSort = "card_id" | "price" | "-price" | "change" | "-change" | "probability" | "-probability";
+
+/** What the catalogue can be filtered by. */
+export type CatalogueFilter = {
+	/** An FTS5 query over name, number, set code and slug (see `searchQuery`). */
+	match?: string;
+	set?: string;
+	printing?: string;
+	language?: string;
+	kind?: "card" | "sealed";
+	signal?: Signal;
+	min_price?: number;
+	max_price?: number;
+};
+
+const SORT_COLUMN: Record<Exclude<CatalogueSort, "card_id">, string> = {
+	price: "market_price",
+	"-price": "market_price",
+	change: "change_7d",
+	"-change": "change_7d",
+	probability: "strength",
+	"-probability": "strength",
+};
+
+/**
+ * The words of a search as an FTS5 query: each run of letters and digits (diacritics folded) as a
+ * prefix, all required (`char 223` → `"char"* "223"*`); null when there is no such word.
+ */
+export function searchQuery(q: string): string | null {
+	const words = q
+		.normalize("NFKD")
+		.replace(/[\u0300-\u036f]/g, "")
+		.normalize("NFC")
+		.toLowerCase()
+		.match(/[\p{L}\p{N}]+/gu);
+	return words
+		? words
+				.slice(0, 8)
+				.map((w) => `"${w}"*`)
+				.join(" ")
+		: null;
+}
+
+/**
+ * One page of the served catalogue, filtered and sorted, after the cursor's position. Each
+ * filter and sort has an index (migration 0005); `q` goes through the full-text index. Sorting by
+ * change leaves out cards with no price a week back.
+ */
+export async function listCatalogue(
+	db: D1Database,
+	filter: CatalogueFilter,
+	sort: CatalogueSort,
+	after: { value: number | null; card_id: string } | null,
+	limit: number,
+): Promise<ServingCard[]> {
+	const where: string[] = [];
+	const binds: unknown[] = [];
+	const bind = (v: unknown) => {
+		binds.push(v);
+		return `?${binds.length}`;
+	};
+	if (filter.match !== undefined)
+		where.push(`rowid IN (SELECT rowid FROM serving_search WHERE serving_search MATCH ${bind(filter.match)})`);
+	if (filter.set !== undefined) where.push(`set_name = ${bind(filter.set)}`);
+	if (filter.printing !== undefined) where.push(`printing = ${bind(filter.printing)}`);
+	if (filter.language !== undefined) where.push(`language = ${bind(filter.language)}`);
+	if (filter.kind !== undefined) where.push(`kind = ${bind(filter.kind)}`);
+	if (filter.signal !== undefined) where.push(`signal = ${bind(filter.signal)}`);
+	if (filter.min_price !== undefined) where.push(`market_price >= ${bind(filter.min_price)}`);
+	if (filter.max_price !== undefined) where.push(`market_price <= ${bind(filter.max_price)}`);
+	let order = "card_id";
+	if (sort === "card_id") {
+		if (after) where.push(`card_id > ${bind(after.card_id)}`);
+	} else {
+		const column = SORT_COLUMN[sort];
+		const desc = sort.startsWith("-");
+		if (column === "change_7d") where.push("change_7d IS NOT NULL");
+		if (after) {
+			const v = bind(after.value);
+			const id = bind(after.card_id);
+			where.push(`(${column} ${desc ? "<" : ">"} ${v} OR (${column} = ${v} AND card_id > ${id}))`);
+		}
+		order = `${column} ${desc ? "DESC" : "ASC"}, card_id`;
+	}
 	const { results } = await db
-		.prepare(`SELECT ${COLUMNS} FROM serving_cards WHERE card_id > ?1 ORDER BY card_id LIMIT ?2`)
-		.bind(after ?? "", limit)
+		.prepare(
+			`SELECT ${COLUMNS} FROM serving_cards ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+			 ORDER BY ${order} LIMIT ${bind(limit)}`,
+		)
+		.bind(...binds)
 		.all<ServingCard>();
 	return results;
 }
+
+/** The sort value of a served card under `sort` (what its cursor carries). */
+export const sortValue = (card: ServingCard, sort: CatalogueSort): number | null =>
+	sort === "card_id" ? null : (card[SORT_COLUMN[sort] as "market_price" | "change_7d" | "strength"] ?? null);
 
 /** Every served card id, in order (the legacy `GET /cards`). */
 export async function listServingCardIds(db: D1Database): Promise<string[]> {

@@ -13,6 +13,7 @@ import { deviationOf, reasonOfCode, signalOfAnswerCode } from "../model/answers"
 import { evidenceAt } from "../model/card-features";
 import { indexOfDate, nearestDates } from "../model/dates";
 import type { Signal } from "../model/signal";
+import { type CardFactsView, cardFacts } from "./card-facts";
 import { type HistoryLine, servingStore } from "./serving-store";
 
 type Stores = { DB: D1Database; ARCHIVE: R2Bucket };
@@ -21,8 +22,11 @@ type WaitUntil = (promise: Promise<unknown>) => void;
 // Answers never change under a publishing run (its id is in the key), so they may live long.
 const ANSWER_TTL_SECONDS = 86_400;
 
-/** A fair-price answer as the API returns it. */
-export type FairPriceResult = {
+/** A fair-price answer as the API returns it: the day's answer, and what the card is. */
+export type FairPriceResult = DayAnswerResult & CardFactsView;
+
+/** One day's answer about a card. */
+export type DayAnswerResult = {
 	card_id: string;
 	date: string;
 	market_price: number;
@@ -80,7 +84,7 @@ export function answerOfDay(
 	line: HistoryLine,
 	index: number,
 	config: Pick<Config, "HORIZON_DAYS" | "HORIZON_MOVE">,
-): FairPriceResult {
+): DayAnswerResult {
 	const code = line.codes[index] ?? "N";
 	const price = line.prices[index] as number;
 	const fair = line.fair[index] as number;
@@ -120,6 +124,7 @@ export function answerOfRow(card: ServingCard, config: Pick<Config, "HORIZON_DAY
 		evidence: { observations: card.observations, days_since_change: card.days_since_change },
 		reason: card.reason,
 		model_version: card.model_version,
+		...cardFacts(card),
 	};
 }
 
@@ -160,7 +165,7 @@ export async function fairPrice(
 			},
 		);
 	}
-	return answerOfDay(line, index, config);
+	return { ...answerOfDay(line, index, config), ...cardFacts(card) };
 }
 
 /**

@@ -10,6 +10,7 @@ export function servingCard(card_id: string, run_id: string, overrides: Partial<
 		market_price: 10,
 		fair_price: 11,
 		deviation_pct: -9.09,
+		change_7d: null,
 		signal: "HOLD",
 		p_up: 0.4,
 		p_down: 0.3,
@@ -24,6 +25,15 @@ export function servingCard(card_id: string, run_id: string, overrides: Partial<
 		byte_offset: 0,
 		byte_length: 100,
 		updated_at: "2026-05-10T03:00:00.000Z",
+		product_id: null,
+		printing: null,
+		slug: null,
+		set_code: null,
+		number: null,
+		rarity: null,
+		language: null,
+		kind: "card",
+		url: null,
 		...overrides,
 	};
 }

@@ -89,3 +89,70 @@ describe("GET /v1/cards", () => {
 		}
 	});
 });
+
+describe("GET /v1/cards: search, filters and sorts on the server", () => {
+	it("searches name words as prefixes (q), and each card says what it is", async () => {
+		const body = await page("?q=chari");
+		expect(body.data.map((c) => c.name).every((n) => /charizard/i.test(n))).toBe(true);
+		expect(body.data.map((c) => c.card_id).sort()).toEqual([
+			"sv03-223-charizard-ex",
+			"sv03pt5-199-charizard-ex",
+			"swsh09-154-charizard-v",
+		]);
+		expect((await page("?q=charizard%20ex")).data).toHaveLength(2);
+		expect((await page("?q=zzzz")).data).toEqual([]);
+		// The sample names no product or printing: those are null, and every sample card is a card.
+		expect(body.data[0]).toMatchObject({ kind: "card", printing: null, tcgplayer_product_id: null, language: null });
+	});
+
+	it("filters by signal, kind and a price range, and sorts by price either way", async () => {
+		const all = (await page("?limit=100")).data;
+		const prices = all.map((c) => c.latest_market_price);
+		const descending = (await page("?sort=-price&limit=100")).data.map((c) => c.latest_market_price);
+		expect(descending).toEqual([...prices].sort((a, b) => b - a));
+		const [low, high] = [Math.min(...prices), Math.max(...prices)];
+		const mid = (low + high) / 2;
+		const cheap = (await page(`?max_price=${mid}`)).data;
+		expect(cheap.length).toBeGreaterThan(0);
+		expect(cheap.every((c) => c.latest_market_price <= mid)).toBe(true);
+		expect((await page("?kind=sealed")).data).toEqual([]);
+		for (const signal of ["BUY", "SELL", "HOLD"] as const) {
+			const only = (await page(`?signal=${signal}&limit=100`)).data;
+			expect(only.every((c) => c.latest_signal === signal)).toBe(true);
+			expect(only).toHaveLength(all.filter((c) => c.latest_signal === signal).length);
+		}
+	});
+
+	it("pages a sorted list with its own cursor, and refuses that cursor under another sort", async () => {
+		const walked: string[] = [];
+		let cursor: string | null = null;
+		for (let k = 0; k < 10; k++) {
+			const body: z.infer<typeof CataloguePage> = await page(
+				`?sort=-probability&limit=3${cursor ? `&cursor=${cursor}` : ""}`,
+			);
+			walked.push(...body.data.map((c) => c.card_id));
+			cursor = body.next_cursor;
+			if (!cursor) break;
+			const wrong = await expectProblem(await api(`/v1/cards?sort=price&cursor=${cursor}`), 422, "validation_failed");
+			expect(locations(wrong)).toEqual(["query.cursor"]);
+		}
+		expect(walked).toEqual((await page("?sort=-probability&limit=100")).data.map((c) => c.card_id));
+	});
+
+	it("refuses a bad filter with a 422 naming it", async () => {
+		const cases: [string, string][] = [
+			["?q=%20--%20", "query.q"],
+			["?sort=name", "query.sort"],
+			["?kind=box", "query.kind"],
+			["?min_price=-1", "query.min_price"],
+			["?max_price=lots", "query.max_price"],
+			["?min_price=10&max_price=5", "query.min_price"],
+			["?language=english", "query.language"],
+			["?signal=buy", "query.signal"],
+		];
+		for (const [query, location] of cases) {
+			const problem = await expectProblem(await api(`/v1/cards${query}`), 422, "validation_failed");
+			expect(locations(problem), query).toEqual([location]);
+		}
+	});
+});

@@ -1,9 +1,13 @@
 import { createRoute } from "@hono/zod-openapi";
+import { addFeedRequests } from "../../db/feed";
+import { listHistoryDays } from "../../db/history";
 import { ApiError } from "../../errors";
 import { pipelineKeys } from "../../lib/artifact-keys";
 import { isSyntheticSource } from "../../lib/synthetic-prices";
-import { todayUtc } from "../../model/dates";
+import { addDays, todayUtc } from "../../model/dates";
 import { RunNotStartedError, requestRun } from "../../pipeline/start-run";
+import { askFeedDay, feedOptions, requestDay, todaysBudget } from "../../pipeline/steps/feed-check";
+import { FeedClient } from "../../prices/tcgcsv/client";
 import { createApp } from "../app";
 import { problemResponses } from "../schemas/common";
 import { runView, StartRunRequest, StartRunResponse } from "../schemas/runs";
@@ -35,8 +39,23 @@ adminRunRoutes.openapi(
 		const body = c.req.valid("json");
 		const config = c.get("config");
 		const today = todayUtc();
-		const runDate = body.date ?? today;
+		let runDate = body.date ?? today;
 		if (runDate > today) throw invalid("body.date", `must not be after today (${today})`);
+		if (body.source === "tcgcsv" && body.date === undefined) {
+			// A feed run is dated by the feed's day: without a date, the day it has published last.
+			const client = new FeedClient(feedOptions(config), await todaysBudget(c.env.DB, config));
+			const answer = await askFeedDay(client);
+			if (client.requests > 0) await addFeedRequests(c.env.DB, requestDay(), client.requests).run();
+			if (answer.ok) runDate = answer.value.day;
+		}
+		if (body.source === "history") {
+			const from = addDays(runDate, -(config.PIPELINE_HISTORY_DAYS - 1));
+			if ((await listHistoryDays(c.env.DB, from, runDate)).length === 0)
+				throw invalid(
+					"body.source",
+					`the price history holds no day from ${from} to ${runDate}: collect or import one first`,
+				);
+		}
 		if (body.source === "sample" && !(await c.env.ARCHIVE.head(pipelineKeys.sample)))
 			throw invalid("body.source", "the sample is not uploaded yet: PUT it to /v1/admin/sample first");
 		if (body.source.startsWith("file:") && !(await c.env.ARCHIVE.head(pipelineKeys.manifest(body.source.slice(5)))))

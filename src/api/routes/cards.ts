@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
-import { listServingCards, type ServingCard } from "../../db/serving";
+import { listCatalogue, type ServingCard, searchQuery, sortValue } from "../../db/serving";
 import { ApiError } from "../../errors";
+import { cardFacts } from "../../serving/card-facts";
 import { answerOfDay, requireCard, requireHistory, requireServing } from "../../serving/fair-price";
 import { createApp } from "../app";
 import { decodeCursor, pageOf } from "../cursor";
@@ -12,11 +13,21 @@ export const cardRoutes = createApp();
 
 const tags = ["Cards"];
 
+/** Where a cursor of the catalogue stands: a card id, or (sorted) the sort it was issued for, its value and card id. */
+function positionOf(cursor: string, sort: string): { value: number | null; card_id: string } {
+	if (sort === "card_id") return { value: null, card_id: decodeCursor(cursor, 1)[0] as string };
+	const [issuedFor, value, cardId] = decodeCursor(cursor, 3) as [string, string, string];
+	if (issuedFor !== sort || !Number.isFinite(Number(value)))
+		throw new ApiError("validation_failed", `query.cursor: was issued for sort=${issuedFor}, not ${sort}`, {
+			errors: [{ location: "query.cursor", message: `was issued for sort=${issuedFor}; keep the sort while paging` }],
+		});
+	return { value: Number(value), card_id: cardId };
+}
+
 /** The API's view of a catalogue row. */
 export const catalogueEntry = (card: ServingCard) => ({
 	card_id: card.card_id,
-	name: card.name,
-	set: card.set_name,
+	...cardFacts(card),
 	latest_date: card.latest_date,
 	latest_market_price: card.market_price,
 	latest_fair_price: card.fair_price,
@@ -24,6 +35,7 @@ export const catalogueEntry = (card: ServingCard) => ({
 	latest_signal: card.signal,
 	p_up: card.p_up,
 	p_down: card.p_down,
+	change_7d: card.change_7d,
 	reason: card.reason,
 	model_version: card.model_version,
 });
@@ -34,22 +46,29 @@ cardRoutes.openapi(
 		path: "/v1/cards",
 		operationId: "listCards",
 		tags,
-		summary: "The catalogue: each card with its latest price and signal, paginated",
+		summary: "The catalogue: each card with its latest price and signal, searched, filtered, sorted and paginated",
 		request: { query: CatalogueQuery },
 		responses: {
 			200: {
-				description: "A page of cards in card_id order",
+				description: "A page of cards in the order `sort` asks",
 				content: { "application/json": { schema: CataloguePage } },
 			},
 			...problemResponses(422, 503),
 		},
 	}),
 	async (c) => {
-		const { limit, cursor } = c.req.valid("query");
-		const after = cursor === undefined ? null : (decodeCursor(cursor, 1)[0] as string);
+		const { limit, cursor, q, sort, ...filters } = c.req.valid("query");
+		if (filters.min_price !== undefined && filters.max_price !== undefined && filters.min_price > filters.max_price)
+			throw new ApiError("validation_failed", "query.min_price: must not be above max_price", {
+				errors: [{ location: "query.min_price", message: `must not be above max_price (${filters.max_price})` }],
+			});
+		const after = cursor === undefined ? null : positionOf(cursor, sort);
 		const state = await requireServing(c.env, c.get("config"));
-		const rows = await listServingCards(c.env.DB, after, limit + 1);
-		const { page, next_cursor } = pageOf(rows, limit, (r) => [r.card_id]);
+		const match = q === undefined ? undefined : (searchQuery(q) ?? undefined);
+		const rows = await listCatalogue(c.env.DB, { ...filters, match }, sort, after, limit + 1);
+		const { page, next_cursor } = pageOf(rows, limit, (r) =>
+			sort === "card_id" ? [r.card_id] : [sort, String(sortValue(r, sort)), r.card_id],
+		);
 		return c.json(
 			{
 				data: page.map(catalogueEntry),
@@ -109,6 +128,7 @@ cardRoutes.openapi(
 		return c.json(
 			{
 				card_id,
+				...cardFacts(card),
 				name: line.name,
 				set: line.set,
 				from: from ?? null,

@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import { getFeedOutcomes } from "../../db/feed";
 import { getArtifacts, getMetrics, getOutcomes, getParams } from "../../db/run-records";
 import { getRun, listRuns } from "../../db/runs";
 import { listSteps } from "../../db/steps";
@@ -111,14 +112,16 @@ runRoutes.openapi(
 		if (!run) throw runNotFound(id);
 		// A reader of a run whose Worker died sees it failed, not running forever.
 		if (await failIfDead(c.env, run)) run = (await getRun(c.env.DB, id)) ?? run;
-		const [steps, params, metrics, artifacts, collection] = await Promise.all([
+		const [steps, params, metrics, artifacts, outcomes, groups] = await Promise.all([
 			listSteps(c.env.DB, id),
 			getParams(c.env.DB, id),
 			getMetrics(c.env.DB, id),
 			getArtifacts(c.env.DB, id),
 			getOutcomes(c.env.DB, id),
+			run.source === "tcgcsv" ? getFeedOutcomes(c.env.DB, id) : Promise.resolve(null),
 		]);
 		c.header("Cache-Control", "no-store");
+		const collection = { ...outcomes, groups };
 		return c.json({ ...runView(run), steps, params, metrics, artifacts, collection }, 200);
 	},
 );

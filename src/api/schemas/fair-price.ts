@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { CardFacts } from "./cards";
 import { CardId, IsoDate, Signal } from "./common";
 
 export const FairPriceRequest = z
@@ -52,6 +53,9 @@ export const FairPrice = z
 			example: null,
 		}),
 		model_version: z.string().openapi({ example: "v20260822-1a2b3c4d5e" }),
+		name: z.string().openapi({ example: "Charizard ex" }),
+		set: z.string().openapi({ example: "SV03: Obsidian Flames" }),
+		...CardFacts.shape,
 	})
 	.openapi("FairPrice");
 export type FairPrice = z.infer<typeof FairPrice>;

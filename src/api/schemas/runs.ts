@@ -106,6 +106,28 @@ export const CardOutcome = z
 	})
 	.openapi("CardOutcome");
 
+/** What happened to one group (set) of a feed collection. */
+export const GroupOutcome = z
+	.object({
+		category_id: z.number().int(),
+		group_id: z.number().int(),
+		name: z.string(),
+		status: z.enum(["ok", "failed"]),
+		prices: z.enum(["fetched", "stored", "none"]).openapi({
+			description: "fetched from the feed, or stored: the night's response was already kept (collected before).",
+		}),
+		products: z.enum(["fetched", "stored", "kept", "none"]).openapi({
+			description: "kept: unchanged since they were last fetched, so not asked again.",
+		}),
+		rows: z.number().int().openapi({ description: "Series with a market price." }),
+		nulls: z.number().int().openapi({ description: "Series with no market price that night (a gap)." }),
+		zeros: z.number().int().openapi({ description: "Series priced 0 (refused: TCGplayer shows $0.00 for no price)." }),
+		attempts: z.number().int(),
+		http_status: z.number().int().nullable(),
+		error: z.string().nullable(),
+	})
+	.openapi("GroupOutcome");
+
 /** A run with everything it recorded. */
 export const RunDetail = Run.extend({
 	steps: z.array(RunStep),
@@ -115,6 +137,21 @@ export const RunDetail = Run.extend({
 	collection: z.object({
 		counts: z.object({ ok: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
 		problems: z.array(CardOutcome).openapi({ description: "Cards not collected (live runs), at most 100." }),
+		groups: z
+			.object({
+				ok: z.number().int(),
+				failed: z.number().int(),
+				fetched: z.number().int().openapi({ description: "Groups whose prices were fetched from the feed." }),
+				stored: z
+					.number()
+					.int()
+					.openapi({ description: "Groups whose prices were read from the night's kept responses." }),
+				problems: z
+					.array(GroupOutcome)
+					.openapi({ description: "Groups not collected (their cards have a one-day gap), at most 100." }),
+			})
+			.nullable()
+			.openapi({ description: "The feed's groups (tcgcsv runs); null for other sources." }),
 	}),
 }).openapi("RunDetail");
 export type RunDetail = z.infer<typeof RunDetail>;

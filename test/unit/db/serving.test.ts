@@ -5,8 +5,8 @@ import {
 	dropStaged,
 	getServingCard,
 	getServingState,
+	listCatalogue,
 	listServingCardIds,
-	listServingCards,
 	publishStaged,
 	type ServingCard,
 	type ServingState,
@@ -152,10 +152,14 @@ describe("reading served cards", () => {
 	});
 
 	it("pages by card id strictly after the cursor", async () => {
-		expect((await listServingCards(env.DB, null, 2)).map((c) => c.card_id)).toEqual(["c-a", "c-b"]);
-		expect((await listServingCards(env.DB, "c-b", 2)).map((c) => c.card_id)).toEqual(["c-c", "c-d"]);
-		expect((await listServingCards(env.DB, "c-d", 2)).map((c) => c.card_id)).toEqual(["c-e"]);
-		expect(await listServingCards(env.DB, "c-e", 2)).toEqual([]);
+		const page = async (after: string | null) =>
+			(await listCatalogue(env.DB, {}, "card_id", after ? { value: null, card_id: after } : null, 2)).map(
+				(c) => c.card_id,
+			);
+		expect(await page(null)).toEqual(["c-a", "c-b"]);
+		expect(await page("c-b")).toEqual(["c-c", "c-d"]);
+		expect(await page("c-d")).toEqual(["c-e"]);
+		expect(await page("c-e")).toEqual([]);
 	});
 
 	it("lists and counts every served card", async () => {
