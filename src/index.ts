@@ -8,6 +8,7 @@ import { rateLimit } from "./api/middleware/rate-limit";
 import { requestLog } from "./api/middleware/request-log";
 import { corsPolicy, securityHeaders } from "./api/middleware/security";
 import { renderProblem, toApiError } from "./api/problem";
+import { adminHistoryRoutes } from "./api/routes/admin-history";
 import { adminImportRoutes } from "./api/routes/admin-imports";
 import { adminKeyRoutes } from "./api/routes/admin-keys";
 import { adminModelRoutes } from "./api/routes/admin-models";
@@ -32,6 +33,7 @@ import { handleWebhookBatch } from "./webhooks/delivery";
 
 export { KeyWriter } from "./durable-objects/key-writer";
 export { RateLimiter } from "./durable-objects/rate-limiter";
+export { HistorySeed } from "./history/seed-workflow";
 export { PricePipeline } from "./pipeline/pipeline-workflow";
 
 /** The root app: middleware, every sub-app, one error renderer. */
@@ -77,6 +79,7 @@ app.route("/", adminKeyRoutes);
 app.route("/", adminRunRoutes);
 app.route("/", adminModelRoutes);
 app.route("/", adminImportRoutes);
+app.route("/", adminHistoryRoutes);
 app.route("/", adminStatsRoutes);
 mountDocs(app);
 

@@ -95,6 +95,7 @@ const TRIVIAL_SCRIPT = `import { DurableObject, WorkflowEntrypoint } from "cloud
 export class RateLimiter extends DurableObject {}
 export class KeyWriter extends DurableObject {}
 export class PricePipeline extends WorkflowEntrypoint { async run() {} }
+export class HistorySeed extends WorkflowEntrypoint { async run() {} }
 export default {
   fetch() { return new Response('{"ok":true}', { headers: { "content-type": "application/json" } }); },
   queue() {},

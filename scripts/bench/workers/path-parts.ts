@@ -33,6 +33,7 @@ import { memoFairPrice } from "../../../src/serving/fair-price";
 
 export { KeyWriter } from "../../../src/durable-objects/key-writer";
 export { RateLimiter } from "../../../src/durable-objects/rate-limiter";
+export { HistorySeed } from "../../../src/history/seed-workflow";
 export { PricePipeline } from "../../../src/pipeline/pipeline-workflow";
 
 const VARIANTS = ["full", "no-ae", "no-log", "no-limiter", "no-auth", "no-memo", "no-json"] as const;
