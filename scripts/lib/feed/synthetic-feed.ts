@@ -2,7 +2,7 @@
  * A deterministic synthetic TCGCSV feed (every name says "Synthetic" or "SYN"; nothing real):
  * the catalogue and daily prices of a seed and a size, as the exact response bodies of any day.
  * Each group's files are generated alone from the seed and the group's index, so a full-size
- * feed (~65,000 series) costs a few kilobytes of layout and one group's text at a time.
+ * feed (~65,000 series) costs under a megabyte of layout and one group's text at a time.
  */
 import { isIsoDate } from "../../../src/model/card-series";
 import { addDays } from "../../../src/model/dates";
