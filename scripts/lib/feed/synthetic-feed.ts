@@ -6,10 +6,10 @@
  */
 import { isIsoDate } from "../../../src/model/card-series";
 import { addDays } from "../../../src/model/dates";
-import { buildCatalogue, type Catalogue, type CategorySize, dayIndex, feedTime, type GroupInfo } from "./catalogue";
+import { envelope, groupJson, priceJson } from "./bodies";
+import { buildCatalogue, type Catalogue, type CategorySize, dayIndex, type GroupInfo } from "./catalogue";
 import type { FeedModel } from "./feed-model";
 import { groupRows, type ProductRow } from "./group-rows";
-import { pyFloat, pyJson, pyString } from "./py-json";
 import { below, SALT } from "./random";
 
 export type { CategorySize, GroupInfo } from "./catalogue";
@@ -49,9 +49,6 @@ export type Correction = {
 	after: string;
 };
 
-const envelope = (results: string[], total: boolean) =>
-	`{${total ? `"totalItems": ${results.length}, ` : ""}"success": true, "errors": [], "results": [${results.join(", ")}]}`;
-
 /** The synthetic feed: a FeedModel plus what tests need to check a collection against it. */
 export class SyntheticFeed implements FeedModel {
 	readonly seed: number;
@@ -84,19 +81,7 @@ export class SyntheticFeed implements FeedModel {
 		const list = this.catalogue.byCategory.get(categoryId);
 		if (!list) return null;
 		this.day(day);
-		const rows = list
-			.filter((g) => g.publishedOn <= day)
-			.map((g) =>
-				pyJson({
-					groupId: g.groupId,
-					name: g.name,
-					abbreviation: g.abbreviation,
-					isSupplemental: g.isSupplemental,
-					publishedOn: `${g.publishedOn}T00:00:00`,
-					modifiedOn: feedTime(this.groupModifiedMs(g, day)),
-					categoryId: g.categoryId,
-				}),
-			);
+		const rows = list.filter((g) => g.publishedOn <= day).map((g) => groupJson(g, this.groupModifiedMs(g, day)));
 		return envelope(rows, true);
 	}
 
@@ -120,10 +105,7 @@ export class SyntheticFeed implements FeedModel {
 		const out: string[] = [];
 		for (const r of rows)
 			r.printings.forEach((printing, i) => {
-				const q = r.quote(i, t);
-				out.push(
-					`{"productId": ${r.productId}, "lowPrice": ${pyFloat(q.lowPrice)}, "midPrice": ${pyFloat(q.midPrice)}, "highPrice": ${pyFloat(q.highPrice)}, "marketPrice": ${pyFloat(q.marketPrice)}, "directLowPrice": ${pyFloat(q.directLowPrice)}, "subTypeName": ${pyString(printing)}}`,
-				);
+				out.push(priceJson(r.productId, printing, r.quote(i, t)));
 			});
 		return envelope(out, false);
 	}
