@@ -22,6 +22,12 @@ export default defineConfig(async () => {
 						PRICE_TRACKER_BASE_URL: `http://127.0.0.1:${inject("priceTrackerPort")}/api/v2`,
 						PRICE_TRACKER_API_KEY: "ppt_test_suite",
 						PRICE_TRACKER_BACKOFF_MS: "5",
+						// TCGCSV: the local feed host started by test/setup/tcgcsv-server.ts, polite but quick,
+						// and groups collected four to a step so a night fans out.
+						TCGCSV_BASE_URL: `http://127.0.0.1:${inject("tcgcsvPort")}`,
+						TCGCSV_REQUEST_SPACING_MS: "1",
+						TCGCSV_BACKOFF_MS: "5",
+						TCGCSV_GROUPS_PER_STEP: "4",
 						PIPELINE_SHARD_CARDS: "6",
 						BACKTEST_SELECTION_DAYS: "40",
 						BACKTEST_VALIDATION_DAYS: "30",
@@ -41,7 +47,11 @@ export default defineConfig(async () => {
 		],
 		test: {
 			setupFiles: ["./test/setup/apply-migrations.ts"],
-			globalSetup: ["./test/setup/price-tracker-server.ts", "./test/setup/webhook-receiver.ts"],
+			globalSetup: [
+				"./test/setup/price-tracker-server.ts",
+				"./test/setup/tcgcsv-server.ts",
+				"./test/setup/webhook-receiver.ts",
+			],
 			include: ["test/**/*.test.ts"],
 			// The Worker's one-line-per-request and per-step logs would bury the test report; tests that
 			// are about those lines capture them themselves.

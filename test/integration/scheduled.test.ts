@@ -6,6 +6,7 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { getConfig } from "../../src/config";
 import { getRun } from "../../src/db/runs";
 import { getServingState } from "../../src/db/serving";
 import { listSteps } from "../../src/db/steps";
@@ -18,12 +19,12 @@ import { count, RUN_TIMEOUT, resetPipeline, uploadSample } from "../helpers/pipe
 /** The Worker's handlers, typed as the runtime calls them. */
 const handler: ExportedHandler<Env> = worker;
 
-/** Runs the cron handler as the runtime would at `when`. */
-async function runCron(when: string) {
+/** Runs the cron handler as the runtime would at `when` (on `on`, the Worker's env unless given). */
+async function runCron(when: string, on: Env = env) {
 	const ctx = createExecutionContext();
-	const controller = createScheduledController({ scheduledTime: new Date(when), cron: "0 3 * * *" });
+	const controller = createScheduledController({ scheduledTime: new Date(when), cron: "30 * * * *" });
 	if (!handler.scheduled) throw new Error("the Worker exports no scheduled handler");
-	await handler.scheduled(controller, env, ctx);
+	await handler.scheduled(controller, on, ctx);
 	await waitOnExecutionContext(ctx);
 }
 
@@ -93,4 +94,47 @@ describe("the nightly cron", () => {
 		},
 		RUN_TIMEOUT,
 	);
+
+	describe("with PIPELINE_SOURCE = tcgcsv", () => {
+		// The feed host's scope of this file, and an env whose cron collects the feed from it.
+		const scope = `${getConfig(env).TCGCSV_BASE_URL}/s/cron`;
+		const feedEnv = { ...env, PIPELINE_SOURCE: "tcgcsv", TCGCSV_BASE_URL: scope } as Env;
+		const setDay = (day: string, published: boolean) =>
+			fetch(`${scope}/__control/day`, { method: "POST", body: JSON.stringify({ day, published }) });
+		/** Starts the cron at `when` and fails the night's run at once (this test is about which run starts, not the run). */
+		async function cronStarts(id: string, when: string) {
+			await using instance = await introspectWorkflowInstance(env.PIPELINE, id);
+			await instance.modify(async (m) => {
+				await m.disableRetryDelays();
+				await m.mockStepError({ name: STEP.start }, new Error("not this test's concern"));
+			});
+			await runCron(when, feedEnv);
+			await instance.waitForStatus("errored");
+			return getRun(env.DB, id);
+		}
+
+		it(
+			"dates the night by the feed's published day, starts nothing new before the next publish, and retries a failed night once the feed answers",
+			async () => {
+				await setDay("2026-11-03", true);
+				// 23:30 UTC on the 3rd, and 10:30 on the 4th (before the feed's evening publish): the 3rd.
+				expect(await cronStarts("nightly-2026-11-03", "2026-11-03T23:30:00Z")).toMatchObject({
+					run_date: "2026-11-03",
+					source: "tcgcsv",
+					trigger: "cron",
+				});
+				await setDay("2026-11-04", false);
+				// The night's run failed: once the feed answers, the next trigger tries the night again.
+				expect(await cronStarts("nightly-2026-11-03-2", "2026-11-04T10:30:00Z")).toMatchObject({
+					run_date: "2026-11-03",
+				});
+				await setDay("2026-11-04", true);
+				expect(await cronStarts("nightly-2026-11-04", "2026-11-04T20:30:00Z")).toMatchObject({
+					run_date: "2026-11-04",
+				});
+				expect(await count("pipeline_runs")).toBe(3);
+			},
+			RUN_TIMEOUT,
+		);
+	});
 });
