@@ -1,18 +1,25 @@
 /**
  * `npm run feed -- serve [--port 8790] [--day YYYY-MM-DD] [--size small|full] [--seed N]`
+ * `npm run feed -- replay FROM..TO [--port 8790] [--size small|full] [--seed N]`
  *
- * Serves the synthetic TCGCSV feed (scripts/lib/feed/synthetic-feed.ts) on loopback, for local
- * runs of the Worker's feed collection: `/last-updated.txt` and `/tcgplayer/…` for the day
+ * `serve` serves the synthetic TCGCSV feed (scripts/lib/feed/synthetic-feed.ts) on loopback, for
+ * local runs of the Worker's feed collection: `/last-updated.txt` and `/tcgplayer/…` for the day
  * chosen, plus the control endpoints (day, faults, request log, reset; also under /s/<scope>/).
- * Runs until interrupted.
+ * Runs until interrupted. `replay` serves it too, and night by night moves its day and has the
+ * local Worker collect that night (`npm run pipeline -- --source tcgcsv --date D`): the Worker
+ * on $PORT must have been started with TCGCSV_BASE_URL pointing here (one started for the
+ * command is).
  */
 import { parseArgs } from "node:util";
 import { isIsoDate } from "../src/model/card-series";
-import { runCli, UsageError } from "./lib/api-client";
+import { addDays } from "../src/model/dates";
+import { Api, localPort, runCli, UsageError, withLocalWorker } from "./lib/api-client";
 import { startFeedHost } from "./lib/feed/feed-host";
 import { FEED_SIZES, SyntheticFeed } from "./lib/feed/synthetic-feed";
+import { replayFeedNights } from "./lib/feed-replay";
 
 const USAGE = `usage: npm run feed -- serve [--port 8790] [--day YYYY-MM-DD] [--size small|full] [--seed N]
+       npm run feed -- replay FROM..TO [--port 8790] [--size small|full] [--seed N]
   --port  TCP port on 127.0.0.1 (0: any free one; default 8790)
   --day   the day served first (default: the feed's first day, 2026-11-01)
   --size  small (10 groups, ~850 series; default) or full (650 groups, ~64,700 series)
@@ -31,7 +38,8 @@ async function main(): Promise<number> {
 		throw new UsageError(`${(error as Error).message}\n${USAGE}`);
 	}
 	const { values, positionals } = parsed;
-	if (positionals.length !== 1 || positionals[0] !== "serve")
+	const replay = positionals[0] === "replay" && positionals.length === 2 ? replayRange(positionals[1] as string) : null;
+	if (!replay && (positionals.length !== 1 || positionals[0] !== "serve"))
 		throw new UsageError(
 			`${positionals.length ? `unknown command "${positionals.join(" ")}"` : "a command is required"}\n${USAGE}`,
 		);
@@ -43,9 +51,26 @@ async function main(): Promise<number> {
 	if (!/^-?\d{1,9}$/.test(values.seed))
 		throw new UsageError(`--seed must be an integer, got "${values.seed}"\n${USAGE}`);
 	const feed = new SyntheticFeed({ seed: Number(values.seed), categories: FEED_SIZES[values.size] });
-	const day = values.day ?? feed.firstDay;
+	const day = values.day ?? replay?.[0] ?? feed.firstDay;
 	if (!isIsoDate(day)) throw new UsageError(`--day must be a YYYY-MM-DD date, got "${day}"\n${USAGE}`);
 	const host = await startFeedHost({ feed, day, port });
+	if (replay) {
+		// A Worker started for this command is pointed here (scripts/lib/wrangler-dev.ts passes it on).
+		process.env.TCGCSV_BASE_URL = host.url;
+		console.log(
+			`Synthetic TCGCSV feed on ${host.url}; replaying ${replay.length} night(s) ${replay[0]}..${replay.at(-1)}:`,
+		);
+		try {
+			const results = await withLocalWorker(localPort(), (target) => replayFeedNights(new Api(target), host, replay));
+			const failed = results.filter((r) => r.status === "failed").length;
+			console.log(
+				`Replay done: ${results.length - failed} of ${replay.length} nights ran${failed ? `, ${failed} failed` : ""}.`,
+			);
+			return failed > 0 || results.length < replay.length ? 1 : 0;
+		} finally {
+			await host.close();
+		}
+	}
 	const series = feed.sizes.reduce((n, c) => n + c.series, 0);
 	console.log(
 		`Synthetic TCGCSV feed (seed ${feed.seed}, ${values.size}: ${feed.groupList().length} groups, ~${series} series) on ${host.url}`,
@@ -65,6 +90,17 @@ async function main(): Promise<number> {
 	});
 	await host.close();
 	return 0;
+}
+
+/** The nights of `FROM..TO`, at most a year of them. */
+function replayRange(range: string): string[] {
+	const m = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(range);
+	if (!m || !isIsoDate(m[1] as string) || !isIsoDate(m[2] as string) || (m[1] as string) > (m[2] as string))
+		throw new UsageError(`replay takes FROM..TO (YYYY-MM-DD..YYYY-MM-DD, FROM first), got "${range}"\n${USAGE}`);
+	const nights: string[] = [];
+	for (let d = m[1] as string; d <= (m[2] as string); d = addDays(d, 1)) nights.push(d);
+	if (nights.length > 366) throw new UsageError("replay: at most 366 nights at a time");
+	return nights;
 }
 
 function parse(args: string[]) {

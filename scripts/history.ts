@@ -57,7 +57,9 @@ async function list(api: Api, query: URLSearchParams): Promise<number> {
 	const dates = new Set(days.map((d) => d.date));
 	console.log(`${dates.size} day(s), ${days.length} day and source snapshot(s), newest first:`);
 	for (const d of days)
-		console.log(`  ${d.date}  ${d.source.padEnd(12)} ${String(d.rows).padStart(7)} prices  v=${d.version}  by ${d.written_by}`);
+		console.log(
+			`  ${d.date}  ${d.source.padEnd(12)} ${String(d.rows).padStart(7)} prices  v=${d.version}  by ${d.written_by}`,
+		);
 	return 0;
 }
 

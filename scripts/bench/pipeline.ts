@@ -4,14 +4,14 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { Config } from "../../src/config";
 import { getChampion } from "../../src/db/models";
 import { pipelineKeys } from "../../src/lib/artifact-keys";
-import { KeyStore } from "../../src/lib/key-store";
 import type { SourcePlan } from "../../src/lib/price-sources";
 import { PipelineParams } from "../../src/pipeline/params";
 import { STEP } from "../../src/pipeline/step-names";
-import { Api, describeProblem } from "../lib/api-client";
+import { type Api, describeProblem } from "../lib/api-client";
 import { importFile } from "../lib/import-file";
 import { ROOT } from "../lib/local";
-import { applyMigrations, startLocalWorker } from "../lib/local-worker";
+import { localAdminApi, localBindings } from "../lib/local-admin";
+import { startLocalWorker } from "../lib/local-worker";
 import { type RunView, startRun } from "../lib/pipeline-client";
 import {
 	kindRows,
@@ -108,19 +108,12 @@ export async function benchPipeline(args: string[]): Promise<number> {
 	);
 	const worker = await startLocalWorker({ vars, onLog });
 	try {
-		const DB = (await worker.mf.getD1Database("DB")) as unknown as D1Database;
-		const ARCHIVE = (await worker.mf.getR2Bucket("ARCHIVE")) as unknown as R2Bucket;
-		const KV = (await worker.mf.getKVNamespace("API_KEYS")) as unknown as KVNamespace;
-		await applyMigrations(DB);
+		const { DB, ARCHIVE } = await localBindings(worker);
+		const api = await localAdminApi(worker, "pipeline bench");
 		// Synthetic prices never meet real ones: only fresh state, with no model and no sample.
 		const champion = await getChampion(DB);
 		if (champion || (await ARCHIVE.head(pipelineKeys.sample)))
 			throw new Error(`refusing to run: this state holds ${champion ? `model ${champion.version}` : "the sample"}`);
-		const { key } = await new KeyStore(KV).create(
-			{ name: "pipeline bench", scopes: ["read", "admin"], limits: { requests_per_minute: 1_000_000, burst: 100_000 } },
-			"dev",
-		);
-		const api = new Api({ base: worker.url.origin, key, label: "bench" });
 
 		let source = opts.source as string;
 		let date = opts.date as string;

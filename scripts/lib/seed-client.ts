@@ -14,7 +14,11 @@ export type SeedView = {
 };
 
 /** POST /v1/admin/history/seeds; the seed started, or this import's earlier one. */
-export async function startSeed(api: Api, importId: string, force = false): Promise<{ seed: SeedView; reused: boolean }> {
+export async function startSeed(
+	api: Api,
+	importId: string,
+	force = false,
+): Promise<{ seed: SeedView; reused: boolean }> {
 	const answer = await api.request<{ seed?: SeedView; reused?: boolean }>("POST", "/v1/admin/history/seeds", {
 		import_id: importId,
 		force,

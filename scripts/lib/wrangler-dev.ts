@@ -16,6 +16,16 @@ export async function answers(base: string): Promise<boolean> {
 /** A `wrangler dev` this process started. */
 export type DevServer = { base: string; child: ChildProcess; stop: () => Promise<void> };
 
+/**
+ * Vars taken from this process's environment when set, so a local Worker can be pointed at a
+ * local feed host without editing .dev.vars: `TCGCSV_BASE_URL=http://127.0.0.1:8790 npm start`.
+ */
+const PASSED_VARS = ["TCGCSV_BASE_URL"] as const;
+
+/** `--var NAME:VALUE` arguments for the passed vars that are set. */
+export const passedVars = (env: NodeJS.ProcessEnv = process.env) =>
+	PASSED_VARS.flatMap((name) => (env[name] ? ["--var", `${name}:${env[name]}`] : []));
+
 /** The guard that stops `wrangler dev` (and its workerd) when this process goes away, however it goes. */
 const GUARD = join(ROOT, "scripts", "lib", "guard.mjs");
 
@@ -39,7 +49,17 @@ export async function startWranglerDev(
 	const inherit = options.output === "inherit";
 	const child = spawn(
 		process.execPath,
-		[GUARD, bin("wrangler"), "dev", "--port", String(port), "--ip", "127.0.0.1", ...(options.args ?? [])],
+		[
+			GUARD,
+			bin("wrangler"),
+			"dev",
+			"--port",
+			String(port),
+			"--ip",
+			"127.0.0.1",
+			...passedVars(),
+			...(options.args ?? []),
+		],
 		{
 			cwd: ROOT,
 			env: childEnv(options.pidFile ? { POKEWATCH_PID_FILE: options.pidFile } : {}),
