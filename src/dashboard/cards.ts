@@ -1,12 +1,5 @@
-/** Choosing and filtering catalogue cards: pure functions over the API's rows. */
+/** Choosing catalogue cards and counting their signals: pure functions over the API's rows (the API does the searching). */
 import type { CatalogueCard } from "./types";
-
-/** Whether a card matches the filter text (name, set or id, case-insensitive). */
-export const matchesFilter = (card: CatalogueCard, filter: string) =>
-	!filter ||
-	[card.card_id, card.name, card.set].some(
-		(v) => typeof v === "string" && v.toLowerCase().includes(filter.toLowerCase()),
-	);
 
 /** The card to show first: the one shown before if it is still listed, else the first with a BUY or SELL, else the first. */
 export function defaultCard(cards: readonly CatalogueCard[], previous: string | null): CatalogueCard | undefined {

@@ -74,6 +74,12 @@ export class CatalogueSearch {
 		this.#inFlight = null;
 	}
 
+	/** Drops what is in flight and the shown results (the table was cleared). */
+	clear(): void {
+		this.cancel();
+		this.shown = null;
+	}
+
 	async #request(query: string, cursor: string | null, base: Shown | null): Promise<Outcome> {
 		const ticket = ++this.#ticket;
 		this.#inFlight = query;

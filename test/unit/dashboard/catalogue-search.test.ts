@@ -147,5 +147,8 @@ describe("the catalogue search", () => {
 		calls[1]?.answer({ data: [{ card_id: "a" }, { name: "no id" } as never, null as never], next_cursor: "" });
 		expect(ids(await next)).toEqual(["a"]);
 		expect(search.shown).toMatchObject({ nextCursor: null, modelVersion: null, dataAsOf: null });
+		search.clear();
+		expect(search.shown).toBeNull();
+		expect(await search.more()).toEqual({ status: "skipped" });
 	});
 });
