@@ -1,13 +1,15 @@
+import { rowFacts } from "./cards";
 import { badge, h, signalTone } from "./dom";
-import { DASH, fmtChances, fmtPct, fmtPrice, fmtText } from "./format";
+import { DASH, fmtChances, fmtChange, fmtPct, fmtPrice, fmtText } from "./format";
 import type { CatalogueCard } from "./types";
 
 const deviationClass = (v: unknown) => (typeof v === "number" && v !== 0 ? (v < 0 ? "neg" : "pos") : "");
 
 /**
  * Fills the catalogue table (or, with `append`, adds to it): one row per card with its latest
- * market price, the model's expected price, the deviation, and the signal with the chances of a
- * move up and down under it; the signal's tooltip (and screen-reader text) gives the reason for a
+ * market price, the model's expected price, the deviation, the change over 7 days (wide
+ * screens), and the signal with the chances of a move up and down under it; the card's number and
+ * printing go under its set; the signal's tooltip (and screen-reader text) gives the reason for a
  * HOLD. The card's name is a button (keyboard and screen readers); a click anywhere on the row
  * selects it too. On a phone the signal column folds into the card cell and the secondary
  * columns drop (CSS).
@@ -24,6 +26,7 @@ export function renderCatalogue(
 		const signal = fmtText(card.latest_signal);
 		const reason = typeof card.reason === "string" && card.reason ? card.reason : null;
 		const chances = fmtChances(card);
+		const facts = rowFacts(card);
 		const button = h(
 			"button",
 			{ type: "button", class: "row-button", "aria-pressed": isSelected ? "true" : "false" },
@@ -42,6 +45,7 @@ export function renderCatalogue(
 				fmtText(card.name ?? card.card_id),
 			),
 			h("span", { class: "sub" }, fmtText(card.set)),
+			facts ? h("span", { class: "sub facts" }, facts) : null,
 		);
 		const row = h(
 			"tr",
@@ -55,6 +59,7 @@ export function renderCatalogue(
 				{ class: `num ${deviationClass(card.latest_deviation_pct)}` },
 				fmtPct(card.latest_deviation_pct, { signed: true }),
 			),
+			h("td", { class: "num opt change" }, fmtChange(card.change_7d)),
 			h(
 				"td",
 				{ class: "signal-col", title: reason },

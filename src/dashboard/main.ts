@@ -34,7 +34,8 @@ function disconnect(message?: string): void {
 	state.records.clear();
 	state.modelVersion = state.dataAsOf = state.champion = null;
 	for (const body of [el.runs, el.models]) body.replaceChildren();
-	for (const box of [el.runDetail, el.recordSummary, el.chartSignal, el.chartSummary]) box.replaceChildren();
+	for (const box of [el.runDetail, el.recordSummary, el.chartSignal, el.chartFacts, el.chartSummary])
+		box.replaceChildren();
 	for (const text of [el.chartTitle, el.chartSubtitle, el.chartSummary, el.recordCount, el.runsCount, el.modelsCount])
 		text.textContent = "";
 	setConnected(false);

@@ -151,6 +151,7 @@ export async function loadCatalogue(api: Api, gen: number): Promise<void> {
 		clearChart();
 		el.chartSummary.replaceChildren();
 		el.chartSignal.replaceChildren();
+		el.chartFacts.replaceChildren();
 		showFailure(outcome.error);
 		if (failureOf(outcome.error).kind === "no_model")
 			setMessage(el.chartMsg, "Charts appear once a pipeline run has published prices.");

@@ -30,6 +30,7 @@ export const el = {
 	chartTitle: byId("chart-title"),
 	chartSubtitle: byId("chart-subtitle"),
 	chartSignal: byId("chart-signal"),
+	chartFacts: byId("chart-facts"),
 	chart: byId("chart"),
 	chartSummary: byId("chart-summary"),
 	chartMsg: byId("chart-msg"),
