@@ -1,5 +1,5 @@
 import { describeFailure, type Failure, networkFailure } from "./problems";
-import type { CatalogueCard, CataloguePage, TrackRecordEntry, TrackRecordPage, TrackRecordSummary } from "./types";
+import type { TrackRecordEntry, TrackRecordPage, TrackRecordSummary } from "./types";
 
 /** A card's track record as the chart reads it; `complete` is false when only the newest pages were read. */
 export type CardRecord = { items: TrackRecordEntry[]; summary?: TrackRecordSummary; complete: boolean };
@@ -12,7 +12,7 @@ export class ApiFailure extends Error {
 	}
 }
 
-/** The longest Retry-After the catalogue pager waits out by itself before giving up. */
+/** The longest Retry-After the pager waits out by itself before giving up. */
 const MAX_PAGER_WAIT_SECONDS = 30;
 const PAGE_SIZE = 100;
 /** A card's track record is read up to this many pages (one answer a night: over two years). */
@@ -85,29 +85,6 @@ export class Api {
 			if (!cursor) return true;
 		}
 		return false;
-	}
-
-	/** Every page of the catalogue, with the model the pages were published with and the data's last day. */
-	async allCards(
-		onWait: (seconds: number) => void = () => {},
-	): Promise<{ cards: CatalogueCard[]; modelVersion?: string; dataAsOf?: string }> {
-		const cards: CatalogueCard[] = [];
-		let modelVersion: string | undefined;
-		let dataAsOf: string | undefined;
-		await this.pages<CataloguePage>(
-			`/v1/cards?limit=${PAGE_SIZE}`,
-			(page) => {
-				if (Array.isArray(page.data)) cards.push(...page.data.filter((c) => typeof c?.card_id === "string"));
-				modelVersion ??= typeof page.model_version === "string" ? page.model_version : undefined;
-				dataAsOf ??= typeof page.data_as_of === "string" ? page.data_as_of : undefined;
-			},
-			{ onWait },
-		);
-		return {
-			cards,
-			...(modelVersion === undefined ? {} : { modelVersion }),
-			...(dataAsOf === undefined ? {} : { dataAsOf }),
-		};
 	}
 
 	/**

@@ -1,5 +1,6 @@
 /** The chart panel: a card's history and its track record, read once per load, drawn together. */
 import type { CardRecord } from "./api";
+import { panelFacts, tcgplayerLink } from "./cards";
 import { clearChart, renderChart } from "./chart";
 import { append, badge, h, markSelected, setMessage, signalTone } from "./dom";
 import { DASH, fmtChances, fmtPct, fmtText } from "./format";
@@ -17,6 +18,24 @@ function showSignal(card: CatalogueCard): void {
 		badge(fmtText(card.latest_signal), signalTone(card.latest_signal)),
 		chances === DASH ? null : h("span", { class: "chances" }, chances),
 		card.reason ? h("span", { class: "reason-text" }, card.reason) : null,
+	]);
+}
+
+/** What the card is (set code, number, rarity, printing, language), and its TCGplayer page in a new tab. */
+function showFacts(card: CatalogueCard): void {
+	const link = tcgplayerLink(card.tcgplayer_url);
+	el.chartFacts.replaceChildren();
+	append(el.chartFacts, [
+		...panelFacts(card).map((fact) => h("span", { class: "fact-chip" }, fact)),
+		link
+			? h(
+					"a",
+					{ class: "tcgplayer", href: link, target: "_blank", rel: "noopener" },
+					"TCGplayer",
+					h("span", { "aria-hidden": "true" }, " ↗"),
+					h("span", { class: "visually-hidden" }, " (opens in a new tab)"),
+				)
+			: null,
 	]);
 }
 
@@ -55,6 +74,7 @@ export async function selectCard(card: CatalogueCard): Promise<void> {
 	el.chartTitle.textContent = fmtText(card.name ?? card.card_id);
 	el.chartSubtitle.textContent = [fmtText(card.set), card.card_id, `latest ${fmtText(card.latest_date)}`].join(" · ");
 	showSignal(card);
+	showFacts(card);
 	const token = ++state.cardToken;
 	const id = card.card_id;
 	let history = state.histories.get(id);

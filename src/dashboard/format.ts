@@ -17,6 +17,9 @@ export function fmtPct(v: unknown, options: { signed?: boolean; digits?: number 
 	return `${options.signed && v > 0 ? "+" : ""}${text}\u00a0%`; // no line break inside "1.36 %"
 }
 
+/** A change over a few days, signed with one decimal (`+4.2 %`, `-0.8 %`); "—" when there was no price back then. */
+export const fmtChange = (v: unknown) => fmtPct(v, { signed: true, digits: 1 });
+
 /**
  * The chances of a first move up and down within the horizon: `↑62 % ↓8 %`, or in `words`
  * `P(up) 62 % · P(down) 8 %`. A rule has none: "—".

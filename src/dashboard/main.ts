@@ -7,7 +7,8 @@
 import { Api } from "./api";
 import { clearChart } from "./chart";
 import { setMessage } from "./dom";
-import { loadCatalogue, loadModels, loadRuns, loadTrackRecord, showCatalogue } from "./panels";
+import { loadModels, loadRuns, loadTrackRecord } from "./panels";
+import { loadCatalogue, resetCatalogue, wireSearch } from "./search-panel";
 import { forgetKey, keyPrefix, savedKey, saveKey } from "./session";
 import { showBanner, state, whenKeyRefused } from "./state";
 import { el } from "./view";
@@ -28,21 +29,14 @@ function disconnect(message?: string): void {
 	forgetKey();
 	// Nothing read with this key stays on the page.
 	clearChart();
-	state.cards = [];
+	resetCatalogue(null);
 	state.histories.clear();
 	state.records.clear();
 	state.modelVersion = state.dataAsOf = state.champion = null;
-	for (const body of [el.catalogue, el.runs, el.models]) body.replaceChildren();
-	for (const box of [el.runDetail, el.recordSummary, el.chartSignal, el.chartSummary]) box.replaceChildren();
-	for (const text of [
-		el.chartTitle,
-		el.chartSubtitle,
-		el.chartSummary,
-		el.catalogueCount,
-		el.recordCount,
-		el.runsCount,
-		el.modelsCount,
-	])
+	for (const body of [el.runs, el.models]) body.replaceChildren();
+	for (const box of [el.runDetail, el.recordSummary, el.chartSignal, el.chartFacts, el.chartSummary])
+		box.replaceChildren();
+	for (const text of [el.chartTitle, el.chartSubtitle, el.chartSummary, el.recordCount, el.runsCount, el.modelsCount])
 		text.textContent = "";
 	setConnected(false);
 	el.dashboard.hidden = true;
@@ -57,7 +51,6 @@ function updateConnection(): void {
 	if (state.modelVersion) parts.push(`published with ${state.modelVersion}`);
 	if (state.champion && state.champion !== state.modelVersion) parts.push(`champion ${state.champion}`);
 	if (state.dataAsOf) parts.push(`data as of ${state.dataAsOf}`);
-	if (state.cards.length) parts.push(`${state.cards.length} cards`);
 	el.connection.textContent = parts.join(" · ");
 }
 
@@ -86,6 +79,7 @@ async function loadAll(): Promise<void> {
 async function connect(key: string): Promise<void> {
 	state.api = new Api(key);
 	state.key = key;
+	resetCatalogue(state.api);
 	setMessage(el.banner, "");
 	el.connection.textContent = `Key ${keyPrefix(key)}: connecting…`;
 	await loadAll();
@@ -108,11 +102,11 @@ el.refresh.addEventListener("click", () => {
 	setMessage(el.banner, "");
 	void loadAll();
 });
-el.filter.addEventListener("input", showCatalogue);
 el.recordWindow.addEventListener("change", () => {
 	if (state.api) void loadTrackRecord(state.api, state.generation);
 });
 whenKeyRefused(disconnect);
+wireSearch();
 
 const saved = savedKey();
 if (saved) void connect(saved);

@@ -1,9 +1,5 @@
-/** The dashboard's panels: each loads its part of the API and renders it, dropping answers a newer load has superseded. */
+/** The dashboard's panels (the catalogue's is search-panel.ts): each loads its part of the API and renders it, dropping answers a newer load has superseded. */
 import type { Api } from "./api";
-import { selectCard } from "./card-panel";
-import { defaultCard, matchesFilter, signalCounts } from "./cards";
-import { renderCatalogue } from "./catalogue";
-import { clearChart } from "./chart";
 import { h, markSelected, setMessage } from "./dom";
 import { fmtNum } from "./format";
 import { renderModels } from "./models";
@@ -14,17 +10,6 @@ import { failureOf, plural, report, state } from "./state";
 import { renderTrackRecord } from "./track-record";
 import type { ModelList, RunDetail, RunList, RunSummary, TrackRecordPage } from "./types";
 import { el } from "./view";
-
-/** Renders the catalogue as filtered, with its counts. */
-export function showCatalogue(): void {
-	const filter = el.filter.value.trim();
-	const shown = state.cards.filter((c) => matchesFilter(c, filter));
-	renderCatalogue(el.catalogue, shown, state.card, (card) => void selectCard(card));
-	const n = signalCounts(state.cards);
-	el.catalogueCount.textContent = state.cards.length
-		? `${filter ? `${shown.length} of ` : ""}${state.cards.length} cards · ${n.BUY} BUY · ${n.SELL} SELL`
-		: "";
-}
 
 /** Selects a run and shows its details. */
 export async function selectRun(run: RunSummary): Promise<void> {
@@ -41,34 +26,6 @@ export async function selectRun(run: RunSummary): Promise<void> {
 		renderRunDetail(el.runDetail, detail);
 	} catch (error) {
 		if (token === state.runToken) report(error, el.runDetailMsg);
-	}
-}
-
-/** Loads every catalogue page, then charts the card to show first. */
-export async function loadCatalogue(api: Api, gen: number): Promise<void> {
-	setMessage(el.catalogueMsg, "Loading the catalogue…");
-	try {
-		const { cards, modelVersion, dataAsOf } = await api.allCards((s) => {
-			if (gen === state.generation) setMessage(el.catalogueMsg, `Rate limited: continuing in ${s} s…`, "warn");
-		});
-		if (gen !== state.generation) return;
-		state.cards = cards;
-		state.modelVersion = modelVersion ?? null;
-		state.dataAsOf = dataAsOf ?? null;
-		showCatalogue();
-		setMessage(el.catalogueMsg, cards.length ? "" : "The serving model has no cards.");
-		const first = defaultCard(cards, state.card);
-		if (first) await selectCard(first);
-	} catch (error) {
-		if (gen !== state.generation) return;
-		state.cards = [];
-		showCatalogue();
-		clearChart();
-		el.chartSummary.replaceChildren();
-		el.chartSignal.replaceChildren();
-		report(error, el.catalogueMsg);
-		if (failureOf(error).kind === "no_model")
-			setMessage(el.chartMsg, "Charts appear once a pipeline run has published prices.");
 	}
 }
 

@@ -3,11 +3,20 @@
  * problem+json with a `detail` and a stable `code`; the page adds what to do about it.
  */
 
-/** What went wrong, as far as the page acts on it. */
-export type FailureKind = "auth" | "rate_limited" | "no_model" | "unavailable" | "network" | "other";
+/** What went wrong, as far as the page acts on it; `invalid` is a 422, a request the API would not take as asked. */
+export type FailureKind = "auth" | "rate_limited" | "no_model" | "unavailable" | "invalid" | "network" | "other";
 
-/** A failed call: its kind, HTTP status (0 when the API was not reached) and message. */
-export type Failure = { kind: FailureKind; status: number; message: string; retryAfterSeconds?: number };
+/** One part of a request at fault, as a 422's `errors[]` names it (`query.min_price`). */
+export type FieldProblem = { location: string; message: string };
+
+/** A failed call: its kind, HTTP status (0 when the API was not reached) and message; a 422 also lists what was at fault. */
+export type Failure = {
+	kind: FailureKind;
+	status: number;
+	message: string;
+	retryAfterSeconds?: number;
+	errors?: FieldProblem[];
+};
 
 /** Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), if it has one. */
 export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
@@ -19,6 +28,15 @@ export function retryAfterSeconds(header: string | null, now = Date.now()): numb
 }
 
 const sentence = (text: string) => (text && !/[.!?]$/.test(text) ? `${text}.` : text);
+
+/** A problem's `errors[]`, keeping only well-formed entries. */
+function fieldProblems(errors: unknown): FieldProblem[] {
+	if (!Array.isArray(errors)) return [];
+	return (errors as unknown[]).flatMap((e) => {
+		const { location, message } = e && typeof e === "object" ? (e as Record<string, unknown>) : {};
+		return typeof location === "string" && typeof message === "string" ? [{ location, message }] : [];
+	});
+}
 
 /** Describes a non-2xx answer from its status, body and Retry-After header. */
 export function describeFailure(status: number, body: unknown, retryAfterHeader: string | null): Failure {
@@ -71,6 +89,18 @@ export function describeFailure(status: number, body: unknown, retryAfterHeader:
 					retry === undefined ? "" : `Try again in ${retry} s.`,
 				),
 			};
+		case 422: {
+			const errors = fieldProblems(problem.errors);
+			return {
+				kind: "invalid",
+				status,
+				errors,
+				message: join(
+					"The API refused the request (422).",
+					errors.length ? errors.map((e) => sentence(`${e.location}: ${e.message}`)).join(" ") : detail,
+				),
+			};
+		}
 		default:
 			return {
 				kind: "other",

@@ -3,7 +3,7 @@ import type { Api, CardRecord } from "./api";
 import { ApiFailure } from "./api";
 import { setMessage } from "./dom";
 import type { Failure } from "./problems";
-import type { CardHistory, CatalogueCard } from "./types";
+import type { CardHistory } from "./types";
 import { el } from "./view";
 
 /** What the page holds: the connection, what is selected, and what it has read. */
@@ -15,7 +15,6 @@ export const state = {
 	cardToken: 0,
 	runToken: 0,
 	recordToken: 0,
-	cards: [] as CatalogueCard[],
 	card: null as string | null,
 	run: null as string | null,
 	/** What the catalogue was published with, the data's last day and the champion alias. */

@@ -21,6 +21,19 @@ export type CatalogueCard = {
 	/** Why a HOLD is a HOLD. */
 	reason?: string | null;
 	model_version?: string;
+	/** The market price's change from a week earlier, as a fraction; null without a price then. */
+	change_7d?: number | null;
+	/** What the card is, from the price feed; null where its source does not say (the shipped sample). */
+	slug?: string | null;
+	tcgplayer_product_id?: number | null;
+	printing?: string | null;
+	number?: string | null;
+	rarity?: string | null;
+	set_code?: string | null;
+	language?: string | null;
+	/** `card` or `sealed`. */
+	kind?: string;
+	tcgplayer_url?: string | null;
 };
 
 /** A page of GET /v1/cards. */

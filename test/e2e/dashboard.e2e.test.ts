@@ -22,6 +22,7 @@ import {
 	startSeededWorker,
 } from "./harness";
 import { type ApiGet, checkCatalogue, checkChart, checkModels, checkRunDetail, checkTrackRecord } from "./page-checks";
+import { cardsQuery, checkBadRange, checkLoadMore, checkSort, checkTypedSearch } from "./search-checks";
 
 const required = process.env.POKEWATCH_E2E_REQUIRED === "1";
 if (!chromiumAvailable && !required)
@@ -167,6 +168,14 @@ describe.skipIf(!chromiumAvailable && !required)("the operator dashboard in Chro
 		const latest = catalogue.data.find((c) => c.card_id === CARD);
 		expect(await text(page, "#chart-signal .badge")).toBe(latest?.latest_signal);
 		if (latest?.reason) expect(await text(page, "#chart-signal")).toContain(latest.reason);
+		// Its TCGplayer page, in a new tab, when the API gives one (the sample's cards have none).
+		const link = page.locator("#chart-facts a.tcgplayer");
+		expect(await link.count()).toBe(latest?.tcgplayer_url ? 1 : 0);
+		if (latest?.tcgplayer_url) {
+			expect(await link.getAttribute("href")).toBe(latest.tcgplayer_url);
+			expect(await link.getAttribute("target")).toBe("_blank");
+			expect(await link.getAttribute("rel")).toContain("noopener");
+		}
 		expect(await page.locator(`#catalogue-rows tr[data-card-id="${CARD}"] button`).getAttribute("aria-pressed")).toBe(
 			"true",
 		);
@@ -214,6 +223,56 @@ describe.skipIf(!chromiumAvailable && !required)("the operator dashboard in Chro
 		expect(watched).toMatchObject({ csp: [], errors: [] });
 	}, 120_000); // the sample pipeline run alone takes about half a minute, more on a busy machine
 
+	describe("the catalogue, searched and paged by the API", () => {
+		/** A fresh page connected with the admin key, its first catalogue page shown. */
+		async function connected(prepare?: (page: Page) => Promise<unknown>): Promise<WatchedPage> {
+			const watched = await open();
+			await prepare?.(watched.page);
+			await connect(watched.page, keys.admin);
+			await settled(watched.page);
+			return watched;
+		}
+
+		it("narrows the table from the server as the operator types, the newest search winning", async () => {
+			const watched = await connected();
+			await checkTypedSearch(watched.page, api);
+			await watched.page
+				.locator("#catalogue-panel")
+				.screenshot({ path: join(ARTIFACTS, "dashboard-catalogue-search.png") });
+			expect(watched).toMatchObject({ csp: [], errors: [] });
+		});
+
+		it("orders the table as the sort asks, from the server", async () => {
+			const watched = await connected();
+			await checkSort(watched.page, api);
+			expect(watched).toMatchObject({ csp: [], errors: [] });
+		});
+
+		it("shows the API's 422 for a bad price range next to the form, keeping the rows and the key", async () => {
+			const watched = await connected();
+			await checkBadRange(watched.page, api);
+			expect(watched).toMatchObject({ csp: [], errors: [] });
+		});
+
+		it("loads more by next_cursor until none is left", async () => {
+			const size = 6;
+			// Pages of 6 (the sample has 16 cards, under one page of 50): the page's own limit is
+			// rewritten on its way out; the paging itself is the API's.
+			const watched = await connected((page) =>
+				page.route(
+					(url) => cardsQuery(url.href) !== null,
+					(route) => {
+						const url = new URL(route.request().url());
+						url.searchParams.set("limit", String(size));
+						return route.continue({ url: url.href });
+					},
+				),
+			);
+			await checkLoadMore(watched.page, api, size);
+			expect(watched).toMatchObject({ csp: [], errors: [] });
+		});
+	});
+
 	it("fits a phone: no horizontal scrolling at 390 px, the chart drawn", async () => {
 		const watched = await open({ width: 390, height: 844 });
 		const { page } = watched;
@@ -236,6 +295,7 @@ describe.skipIf(!chromiumAvailable && !required)("the operator dashboard in Chro
 		expect(canvas?.width).toBeGreaterThan(250);
 		expect((canvas?.x ?? 0) + (canvas?.width ?? Number.POSITIVE_INFINITY)).toBeLessThanOrEqual(widths.client);
 		await page.screenshot({ path: join(ARTIFACTS, "dashboard-phone.png"), fullPage: true });
+		await page.locator("#catalogue-panel").screenshot({ path: join(ARTIFACTS, "dashboard-phone-catalogue.png") });
 		expect(watched).toMatchObject({ csp: [], errors: [] });
 	});
 

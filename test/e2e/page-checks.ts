@@ -5,7 +5,8 @@
  */
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
-import { fmtChances, fmtEdge, fmtNum, fmtPct, fmtPrice } from "../../src/dashboard/format";
+import { rowFacts } from "../../src/dashboard/cards";
+import { fmtChances, fmtChange, fmtEdge, fmtNum, fmtPct, fmtPrice } from "../../src/dashboard/format";
 import type {
 	CardHistory,
 	CataloguePage,
@@ -20,7 +21,7 @@ export type ApiGet = <T>(path: string) => Promise<T>;
 
 const text = async (page: Page, selector: string) => ((await page.locator(selector).textContent()) ?? "").trim();
 
-/** Every catalogue row: its signal, market and expected price, the chances of a move, the HOLD reason. */
+/** Every catalogue row: its signal, market and expected price, 7-day change, the chances of a move, the HOLD reason, the number and printing. */
 export async function checkCatalogue(page: Page, api: ApiGet): Promise<CataloguePage> {
 	const answer = await api<CataloguePage>("/v1/cards?limit=100");
 	const rows = page.locator("#catalogue-rows tr");
@@ -28,11 +29,15 @@ export async function checkCatalogue(page: Page, api: ApiGet): Promise<Catalogue
 	for (const card of answer.data) {
 		const row = page.locator(`#catalogue-rows tr[data-card-id="${card.card_id}"]`);
 		const cells = (await row.locator("td").allTextContents()).map((t) => t.trim());
-		// Latest (wide screens only), market, expected, deviation, signal.
+		// Latest (wide screens only), market, expected, deviation, 7-day change, signal.
 		expect(cells.slice(1, 3), card.card_id).toEqual([
 			fmtPrice(card.latest_market_price),
 			fmtPrice(card.latest_fair_price),
 		]);
+		expect(cells[4], card.card_id).toBe(fmtChange(card.change_7d));
+		const facts = rowFacts(card);
+		expect(await row.locator(".facts").count(), card.card_id).toBe(facts === null ? 0 : 1);
+		if (facts !== null) expect(await row.locator(".facts").textContent(), card.card_id).toBe(facts);
 		const signal = row.locator("td.signal-col");
 		expect(await signal.locator(".badge").textContent(), card.card_id).toBe(card.latest_signal);
 		expect(await signal.getAttribute("title"), card.card_id).toBe(card.reason ?? null);
@@ -40,6 +45,9 @@ export async function checkCatalogue(page: Page, api: ApiGet): Promise<Catalogue
 		expect(await signal.locator(".chances").count()).toBe(chances === "—" ? 0 : 1);
 		if (chances !== "—") expect(await signal.locator(".chances").textContent()).toBe(chances);
 	}
+	// The sample fits one page: all shown, no more to load (the API gives no total, the page invents none).
+	expect(await text(page, "#catalogue-count")).toMatch(new RegExp(`^${answer.data.length} shown ·`));
+	expect(await page.locator("#catalogue-more").isHidden()).toBe(true);
 	const connection = await text(page, "#connection");
 	expect(connection).toContain(`published with ${answer.model_version}`);
 	expect(connection).toContain(`data as of ${answer.data_as_of}`);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
 	DASH,
 	fmtChances,
+	fmtChange,
 	fmtDateTime,
 	fmtDuration,
 	fmtEdge,
@@ -23,6 +24,13 @@ describe("the dashboard's formatters", () => {
 		expect(fmtPct(1, { digits: 1 })).toBe("100.0\u00a0%");
 		expect(fmtNum(0.18025788)).toBe("0.1803");
 		expect(fmtNum(7630)).toBe("7,630");
+	});
+
+	it("format a 7-day change signed with one decimal, and a dash without a price a week back", () => {
+		expect(fmtChange(0.042)).toBe("+4.2\u00a0%");
+		expect(fmtChange(-0.0081)).toBe("-0.8\u00a0%");
+		expect(fmtChange(0)).toBe("0.0\u00a0%");
+		expect(fmtChange(null)).toBe(DASH);
 	});
 
 	it("format an edge in signed percentage points, and the chances of a move up and down", () => {

@@ -37,6 +37,29 @@ describe("the dashboard's failure messages", () => {
 		expect(down.message).toBe("The service is unavailable (503). Rate limiting is unavailable. Try again in 1 s.");
 	});
 
+	it("list what a 422 found at fault, from its errors[], keeping the API's words", () => {
+		const body = {
+			...problem(422, "validation_failed", "query.min_price: must not be above max_price"),
+			errors: [
+				{ location: "query.min_price", message: "must not be above max_price (5)" },
+				{ location: 7, message: "not a location" },
+			],
+		};
+		expect(describeFailure(422, body, null)).toEqual({
+			kind: "invalid",
+			status: 422,
+			errors: [{ location: "query.min_price", message: "must not be above max_price (5)" }],
+			message: "The API refused the request (422). query.min_price: must not be above max_price (5).",
+		});
+		// Without errors[], the detail says it.
+		expect(describeFailure(422, problem(422, "validation_failed", "query.cursor: is not a cursor"), null)).toEqual({
+			kind: "invalid",
+			status: 422,
+			errors: [],
+			message: "The API refused the request (422). query.cursor: is not a cursor.",
+		});
+	});
+
 	it("describe any other answer, even one that is not a problem", () => {
 		expect(describeFailure(500, problem(500, "internal", "Something failed on our side."), null).message).toBe(
 			"The API answered 500 (t). Something failed on our side.",
