@@ -71,8 +71,9 @@ describe("the live source: the Pokémon Price Tracker API", () => {
 			await useScenario(KEY, "happy");
 			await using first = await runToEnd("live-night-1", LIVE);
 			expect(first.output).toMatchObject({ serving: expect.any(String) });
-			const history = await env.DB.prepare("SELECT date, version FROM history_days WHERE source = 'live' ORDER BY date")
-				.all<{ date: string; version: string }>();
+			const history = await env.DB.prepare(
+				"SELECT date, version FROM history_days WHERE source = 'live' ORDER BY date",
+			).all<{ date: string; version: string }>();
 			await useScenario(KEY, "happy");
 			await using second = await runToEnd("live-night-2", { ...LIVE, run_date: "2026-11-22" });
 			expect(second.output).toMatchObject({ serving: expect.any(String) });
@@ -80,8 +81,9 @@ describe("the live source: the Pokémon Price Tracker API", () => {
 			expect(requests).toHaveLength(10);
 			expect(requests.every((q) => /^\?tcgPlayerId=\d+&limit=1$/.test(q))).toBe(true);
 			// Today's price is the last day already stored: the history is unchanged, and the night still publishes.
-			const after = await env.DB.prepare("SELECT date, version FROM history_days WHERE source = 'live' ORDER BY date")
-				.all<{ date: string; version: string }>();
+			const after = await env.DB.prepare(
+				"SELECT date, version FROM history_days WHERE source = 'live' ORDER BY date",
+			).all<{ date: string; version: string }>();
 			expect(after.results).toEqual(history.results);
 			expect(await count("serving_cards", "run_id = 'live-night-2'")).toBe(10);
 		},
