@@ -8,15 +8,15 @@ import type { LocalWorker } from "../../scripts/lib/local-worker";
 import { type Keys, runSamplePipeline, startSeededWorker } from "../e2e/harness";
 
 // An SDK user's path end to end: the document the Worker serves, types generated from it with
-// openapi-typescript, the README's openapi-fetch client type-checked against them (tsc) and run
+// openapi-typescript, docs/api.md's openapi-fetch client type-checked against them (tsc) and run
 // against the Worker (tsx).
 
-/** The README's client: the first ```ts block under "Lists, operation ids and a typed client". */
+/** docs/api.md's client: the first ```ts block under "Lists, operation ids and a typed client". */
 async function readmeClient(): Promise<string> {
-	const readme = await readFile(join(ROOT, "README.md"), "utf8");
-	const section = readme.slice(readme.indexOf("### Lists, operation ids and a typed client"));
+	const doc = await readFile(join(ROOT, "docs", "api.md"), "utf8");
+	const section = doc.slice(doc.indexOf("## Lists, operation ids and a typed client"));
 	const block = /```ts\n([\s\S]*?)```/.exec(section);
-	if (!block?.[1]) throw new Error("README has no typed-client block");
+	if (!block?.[1]) throw new Error("docs/api.md has no typed-client block");
 	return block[1];
 }
 

@@ -36,6 +36,11 @@ export function mountDocs(app: OpenAPIHono<AppEnv>) {
 		info: {
 			title: "PokeWatch API",
 			version: "1.0.0",
+			// The code carries no open licence; the prices are TCGplayer's, republished by TCGCSV.
+			license: {
+				name: "Proprietary: all rights reserved (prices are TCGplayer's)",
+				identifier: "LicenseRef-Proprietary",
+			},
 			description:
 				"Fair-value estimates and BUY / SELL / HOLD signals for Pokémon cards. Send an API key as `X-API-Key` " +
 				"(or `Authorization: Bearer`). Errors are RFC 9457 `application/problem+json`.",

@@ -21,7 +21,7 @@ healthRoutes.openapi(
 		summary: "Service status, the model and run serving, card count, data as-of date and the latest drift flag",
 		responses: {
 			200: { description: "A model is serving", content: { "application/json": { schema: Health } } },
-			...problemResponses(503),
+			...problemResponses(414, 503),
 		},
 	}),
 	async (c) => {

@@ -60,7 +60,7 @@ legacyRoutes.openapi(
 		summary: "Deprecated: use GET /v1/cards",
 		responses: {
 			200: { description: "Every card id", content: { "application/json": { schema: LegacyCards } } },
-			...problemResponses(503),
+			...problemResponses(401, 403, 429, 503),
 		},
 	}),
 	async (c) => {
@@ -83,6 +83,7 @@ legacyRoutes.openapi(
 		summary: "Deprecated: use GET /v1/health",
 		responses: {
 			200: { description: "Always 200, as before", content: { "application/json": { schema: LegacyHealth } } },
+			...problemResponses(414),
 		},
 	}),
 	async (c) => {

@@ -40,13 +40,24 @@ const problemContent = { "application/problem+json": { schema: Problem } };
 export function problemResponses(...statuses: number[]) {
 	const describe: Record<number, string> = {
 		400: "Malformed request (for example invalid JSON)",
+		401: "No API key, or one this API does not know",
+		403: "The key is revoked, expired or lacks the scope",
 		404: "Not found",
 		409: "Conflict with the current state",
 		413: "Request body too large",
+		415: "The body is not of a content type this operation takes",
+		414: "The URL is over 16 KB (answered by Cloudflare before the Worker runs)",
 		422: "A field is invalid; `errors[]` names it",
+		429: "Over the key's rate limit or daily quota: wait Retry-After seconds",
 		503: "No model is serving yet",
 	};
-	return Object.fromEntries(statuses.map((s) => [s, { description: describe[s] ?? "Error", content: problemContent }]));
+	// A 414 comes from Cloudflare's edge, not from the Worker: it carries no problem document.
+	return Object.fromEntries(
+		statuses.map((s) => [
+			s,
+			s === 414 ? { description: describe[s] } : { description: describe[s] ?? "Error", content: problemContent },
+		]),
+	);
 }
 
 /** `limit` (1–100) and an opaque `cursor`: the query of every paged list. */

@@ -34,7 +34,10 @@ export const HistoryDays = listOf(HistoryDay).openapi("HistoryDays");
 /** The body of POST /v1/admin/history/seeds. */
 export const SeedRequest = z
 	.object({
-		import_id: z.string().regex(/^[0-9a-f]{64}$/, "must be an import id (64 hex digits)"),
+		import_id: z
+			.string()
+			.regex(/^[0-9a-f]{64}$/, "must be an import id (64 hex digits)")
+			.openapi({ example: "9d1c4b7e2a0f3e6d5c8b1a4f7e0d3c6b9a2f5e8d1c4b7a0e3f6d9c2b5a8e1f4d" }),
 		force: z.boolean().default(false).openapi({ description: "Seed again even if this import was seeded already." }),
 	})
 	.strict()

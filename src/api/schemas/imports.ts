@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 const Sha256 = z
 	.string()
 	.regex(/^[0-9a-f]{64}$/, "must be a SHA-256 in lower-case hex (64 characters)")
-	.openapi({ example: "3f5e…a1" });
+	.openapi({ example: "3f5ea0c7d1b24e8f9a6c5b4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f" });
 
 /** The `{sha256}` path parameter: a chunk's or an import's SHA-256. */
 export const Sha256Param = z.object({ sha256: Sha256.openapi({ param: { name: "sha256", in: "path" } }) });

@@ -5,15 +5,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSecret, sign } from "../../src/webhooks/signing";
 
-// The README's two signature checks, run as printed (extracted from the code fence after each
+// The two signature checks of docs/webhooks.md, run as printed (extracted from the code fence after each
 // `<!-- webhook-verify: ... -->` marker) against payloads signed by the Worker's own code.
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
 async function snippet(language: "node" | "python"): Promise<string> {
-	const readme = await readFile(join(ROOT, "README.md"), "utf8");
-	const match = new RegExp(`<!-- webhook-verify: ${language} -->\\s*\`\`\`\\w+\\n([\\s\\S]*?)\`\`\``).exec(readme);
-	if (!match) throw new Error(`README has no ${language} verification snippet`);
+	const doc = await readFile(join(ROOT, "docs", "webhooks.md"), "utf8");
+	const match = new RegExp(`<!-- webhook-verify: ${language} -->\\s*\`\`\`\\w+\\n([\\s\\S]*?)\`\`\``).exec(doc);
+	if (!match) throw new Error(`docs/webhooks.md has no ${language} verification snippet`);
 	return match[1] as string;
 }
 
