@@ -12,9 +12,10 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { Config, getConfig } from "../src/config";
-import { isWellFormedKey, keyEnvFor, SCOPES, type Scope } from "../src/lib/api-keys";
-import type { KeyPatch } from "../src/lib/key-changes";
-import { type KeyRecord, KeyStore, recordState } from "../src/lib/key-store";
+import { isWellFormedKey, keyEnvFor, SCOPES, type Scope } from "../src/keys/api-keys";
+import { recordState } from "../src/keys/changes";
+import { KeyStore } from "../src/keys/store";
+import type { KeyPatch, KeyRecord } from "../src/keys/types";
 import { Api, localPort, remoteTarget, UsageError } from "./lib/api-client";
 import { DEV_KEY_FILE } from "./lib/dev-key";
 import { ApiKeyAdmin, type KeyAdmin, type KeyRequest, RemoteKeyAdmin, WriterKeyAdmin } from "./lib/key-admin";

@@ -1,5 +1,5 @@
 import type { Config } from "./config";
-import type { KeyRecord } from "./lib/key-store";
+import type { KeyRecord } from "./keys/types";
 
 /** The key a request was authenticated with (never the secret). */
 export type AuthenticatedKey = Pick<KeyRecord, "id" | "name" | "scopes" | "limits">;

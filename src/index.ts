@@ -31,10 +31,10 @@ import { ApiError } from "./errors";
 import { scheduled } from "./pipeline/schedule";
 import { handleWebhookBatch } from "./webhooks/delivery";
 
-export { KeyWriter } from "./durable-objects/key-writer";
-export { RateLimiter } from "./durable-objects/rate-limiter";
-export { HistorySeed } from "./history/seed-workflow";
+export { KeyWriter } from "./keys/key-writer";
+export { RateLimiter } from "./limits/rate-limiter";
 export { PricePipeline } from "./pipeline/pipeline-workflow";
+export { HistorySeed } from "./pipeline/seed-workflow";
 
 /** The root app: middleware, every sub-app, one error renderer. */
 export const app = createApp();

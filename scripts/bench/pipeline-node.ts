@@ -13,7 +13,6 @@ import { GCProfiler, getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import type { Config } from "../../src/config";
 import { insertRun, liveKey } from "../../src/db/runs";
-import type { SourcePlan } from "../../src/lib/price-sources";
 import { walkForward } from "../../src/model/walk-forward";
 import { CODE_VERSION } from "../../src/pipeline/code-version";
 import { HOLD } from "../../src/pipeline/model-ref";
@@ -30,6 +29,7 @@ import { publishShard } from "../../src/pipeline/steps/publish";
 import { validateRun } from "../../src/pipeline/steps/validate";
 import type { ObjectRef } from "../../src/pipeline/storage";
 import { inputHash } from "../../src/pipeline/tracking";
+import type { SourcePlan } from "../../src/prices/sources";
 import { MemoryBucket, SqliteD1 } from "./node-stores";
 import type { NodeMeasurement, StepView } from "./pipeline-report";
 

@@ -3,10 +3,10 @@ import { parseArgs } from "node:util";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { Config } from "../../src/config";
 import { getChampion } from "../../src/db/models";
-import { pipelineKeys } from "../../src/lib/artifact-keys";
-import type { SourcePlan } from "../../src/lib/price-sources";
 import { PipelineParams } from "../../src/pipeline/params";
 import { STEP } from "../../src/pipeline/step-names";
+import { priceKeys } from "../../src/prices/keys";
+import type { SourcePlan } from "../../src/prices/sources";
 import { type Api, describeProblem } from "../lib/api-client";
 import { importFile } from "../lib/import-file";
 import { ROOT } from "../lib/local";
@@ -112,7 +112,7 @@ export async function benchPipeline(args: string[]): Promise<number> {
 		const api = await localAdminApi(worker, "pipeline bench");
 		// Synthetic prices never meet real ones: only fresh state, with no model and no sample.
 		const champion = await getChampion(DB);
-		if (champion || (await ARCHIVE.head(pipelineKeys.sample)))
+		if (champion || (await ARCHIVE.head(priceKeys.sample)))
 			throw new Error(`refusing to run: this state holds ${champion ? `model ${champion.version}` : "the sample"}`);
 
 		let source = opts.source as string;

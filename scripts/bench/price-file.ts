@@ -1,13 +1,13 @@
 /**
  * `npm run bench -- csv --cards N --days N --out FILE [--seed N] [--date YYYY-MM-DD]`: a synthetic
- * price file in the import format (the `synthetic:` source's random walks, src/lib/synthetic-prices.ts),
+ * price file in the import format (the `synthetic:` source's random walks, src/prices/synthetic.ts),
  * written a card at a time, for trying imports and runs on files of any size.
  */
 
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { parseArgs } from "node:util";
-import { syntheticCard, syntheticDates } from "../../src/lib/synthetic-prices";
+import { syntheticCard, syntheticDates } from "../../src/prices/synthetic";
 
 const USAGE = "usage: npm run bench -- csv --cards N --days N --out FILE.csv [--seed N] [--date YYYY-MM-DD]";
 

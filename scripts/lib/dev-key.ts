@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { KeyStore, recordState } from "../../src/lib/key-store";
+import { recordState } from "../../src/keys/changes";
+import { KeyStore } from "../../src/keys/store";
 import { ROOT } from "./local";
 
 /** Where `npm start` keeps the local dev key's secret (git-ignored, beside the local state). */

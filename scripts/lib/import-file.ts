@@ -7,9 +7,9 @@
  * log: bytes read, rows, chunks.
  */
 import { createHash } from "node:crypto";
-import { DuplicateCheck, PriceRowValidator } from "../../src/lib/csv";
-import { byCardAndDate, ChunkBuilder } from "../../src/lib/imports";
 import type { PriceRow } from "../../src/model/card-series";
+import { byCardAndDate, ChunkBuilder } from "../../src/prices/imports";
+import { DuplicateCheck, PriceRowValidator } from "../../src/prices/price-rows";
 import { type Api, describeProblem, UsageError } from "./api-client";
 import { fileSize, type ReadProgress, records } from "./price-file";
 

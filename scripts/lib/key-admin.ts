@@ -1,8 +1,8 @@
 import type { ApiKeyInfo } from "../../src/api/schemas/keys";
-import type { KeyWriter } from "../../src/durable-objects/key-writer";
-import type { KeyEnv } from "../../src/lib/api-keys";
-import type { KeyChange, KeyPatch } from "../../src/lib/key-changes";
-import { type KeyRecord, KeyStore, type NewKey, type Rotation } from "../../src/lib/key-store";
+import type { KeyEnv } from "../../src/keys/api-keys";
+import type { KeyWriter } from "../../src/keys/key-writer";
+import { KeyStore, type NewKey, type Rotation } from "../../src/keys/store";
+import type { KeyChange, KeyPatch, KeyRecord } from "../../src/keys/types";
 import { type Api, type ApiAnswer, describeProblem } from "./api-client";
 
 /**
@@ -39,7 +39,7 @@ const withDefaults = (input: KeyRequest, defaults: KeyDefaults): NewKey => ({
 	},
 });
 
-/** The local writers, by RPC (src/durable-objects/key-writer.ts through Miniflare). */
+/** The local writers, by RPC (src/keys/key-writer.ts through Miniflare). */
 export class WriterKeyAdmin implements KeyAdmin {
 	readonly label = "local state (the KeyWriter objects)";
 	readonly #store: KeyStore;

@@ -1,5 +1,5 @@
 /** A fresh local Worker ready for the CLIs' libraries: its migrations applied and an admin key, as an Api. */
-import { KeyStore } from "../../src/lib/key-store";
+import { KeyStore } from "../../src/keys/store";
 import { Api } from "./api-client";
 import { applyMigrations, type LocalWorker } from "./local-worker";
 

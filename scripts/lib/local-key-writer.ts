@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_readConfig } from "wrangler";
-import type { KeyWriter } from "../../src/durable-objects/key-writer";
+import type { KeyWriter } from "../../src/keys/key-writer";
 import { ROOT } from "./local";
 import { WORKERD_BUNDLE } from "./local-worker";
 
@@ -17,7 +17,7 @@ export type LocalKeyWriter = {
 };
 
 // Just the writer: the CLI needs nothing else of the Worker, and workerd starts faster without it.
-const ENTRY = `export { KeyWriter } from "./src/durable-objects/key-writer";
+const ENTRY = `export { KeyWriter } from "./src/keys/key-writer";
 export default { fetch() { return new Response("pokewatch keys CLI", { status: 404 }); } };`;
 
 /**

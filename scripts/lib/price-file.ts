@@ -5,8 +5,9 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
-import { type CsvRecord, CsvTokenizer, DuplicateCheck, PriceRowValidator } from "../../src/lib/csv";
+import { type CsvRecord, CsvTokenizer } from "../../src/lib/csv";
 import type { PriceRow } from "../../src/model/card-series";
+import { DuplicateCheck, PriceRowValidator } from "../../src/prices/price-rows";
 import { UsageError } from "./api-client";
 
 /** Progress while reading: bytes of the file read so far (compressed bytes for .gz) and records. */

@@ -1,4 +1,4 @@
-import type { KeyValueStore } from "../../src/lib/key-store";
+import type { KeyValueStore } from "../../src/keys/store";
 import { bin, run } from "./local";
 
 /**

@@ -2,8 +2,30 @@
  * D1 queries on the TCGCSV feed as collected: its groups and products as last listed, what each
  * run's collection did per group, and the requests made per UTC day (the politeness budget).
  */
-import type { ProductFacts } from "../prices/tcgcsv/cards";
-import type { FeedGroup } from "../prices/tcgcsv/shapes";
+/** A card has a number; a sealed product (box, ETB, pack, tin) has none. */
+export type ProductKind = "card" | "sealed";
+
+/** What PokeWatch keeps of a product. */
+export type ProductFacts = {
+	product_id: number;
+	group_id: number;
+	name: string;
+	clean_name: string | null;
+	number: string | null;
+	rarity: string | null;
+	kind: ProductKind;
+	url: string;
+	modified_on: string | null;
+};
+
+/** A group as the feed lists it (the fields kept of it). */
+export type ListedGroup = {
+	groupId: number;
+	name: string;
+	abbreviation?: string | null;
+	publishedOn?: string | null;
+	modifiedOn?: string | null;
+};
 
 /** A group as stored. */
 export type StoredGroup = {
@@ -19,7 +41,7 @@ export type StoredGroup = {
 };
 
 /** Statement recording a category's groups as listed on `day` (new ones first seen that day). */
-export function upsertGroups(db: D1Database, categoryId: number, groups: readonly FeedGroup[], day: string) {
+export function upsertGroups(db: D1Database, categoryId: number, groups: readonly ListedGroup[], day: string) {
 	return db
 		.prepare(
 			`INSERT INTO feed_groups (category_id, group_id, name, abbreviation, published_on, modified_on, first_seen, last_seen)

@@ -3,7 +3,32 @@
  * event and subscription) and `signal_changes` (what each run changed, written by publishStaged).
  */
 import type { Signal } from "../model/signal";
-import type { SignalChange, SubscriptionFilter } from "../webhooks/events";
+
+/** A card whose served signal a run changed, with the answer it published (a `signal_changes` row). */
+export type SignalChange = {
+	run_id: string;
+	card_id: string;
+	name: string;
+	set_name: string;
+	previous_signal: Signal | null;
+	signal: Signal;
+	latest_date: string;
+	market_price: number;
+	fair_price: number;
+	deviation_pct: number | null;
+	p_up: number | null;
+	p_down: number | null;
+	model_version: string;
+};
+
+/** What a subscription asks for. */
+export type SubscriptionFilter = {
+	filter: "cards" | "set" | "all";
+	card_ids: readonly string[] | null;
+	set_name: string | null;
+	signals: readonly Signal[];
+	min_probability: number | null;
+};
 
 /** A subscription as the API shows it (never its secret). */
 export type Subscription = SubscriptionFilter & {

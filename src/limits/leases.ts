@@ -1,6 +1,6 @@
-import type { Returned } from "../durable-objects/rate-limiter";
 import { Lru } from "../lib/lru";
 import { type BucketLimits, type LeaseResult, secondsToFull, secondsToMidnight, type TakeResult } from "./bucket";
+import type { Returned } from "./types";
 
 /** Tokens an isolate holds for one key: deducted from the key's bucket already, spent here. */
 type Lease = {

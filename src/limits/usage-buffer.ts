@@ -1,6 +1,6 @@
-import type { UsageCount } from "../durable-objects/rate-limiter";
 import { Lru } from "../lib/lru";
 import { utcDay } from "./bucket";
+import type { UsageCount } from "./types";
 
 type Pending = { since: number; counts: Map<string, UsageCount> };
 

@@ -1,5 +1,5 @@
-import type { UsageCount } from "../durable-objects/rate-limiter";
 import { utcDay } from "./bucket";
+import type { UsageCount } from "./types";
 
 /** Days of counts kept (today included). */
 export const USAGE_DAYS = 30;

@@ -1,6 +1,6 @@
 import { NonRetryableError } from "cloudflare:workflows";
-import { SourceError } from "../lib/price-sources";
-import { UpstreamAuthError } from "../lib/price-tracker";
+import { UpstreamAuthError } from "../prices/price-tracker/client";
+import { SourceError } from "../prices/sources";
 
 /** A step failure that retrying cannot fix (bad input, a refused key, a gate on data volume). */
 export class FatalStepError extends Error {

@@ -4,8 +4,8 @@
  * Tracker API (`live`: the card universe in batches). Other sources collect nothing here.
  */
 import type { Config } from "../config";
-import { cardUniverse } from "../lib/card-universe";
-import type { CollectState } from "../lib/price-sources";
+import { cardUniverse } from "../prices/price-tracker/universe";
+import type { CollectState } from "../prices/sources";
 import type { PipelineParams } from "./params";
 import { STEP_CONFIG } from "./step-config";
 import { STEP, shardStep } from "./step-names";

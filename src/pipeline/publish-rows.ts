@@ -6,7 +6,6 @@
 import { promote, registerVersion } from "../db/models";
 import { publishStaged, setServingState } from "../db/serving";
 import { recordStaged } from "../db/track-record";
-import { writeTable } from "../lib/parquet";
 import { type PriceRow, toSeries } from "../model/card-series";
 import { buildTable, joinMarket } from "../model/feature-table";
 import { emptyMarketTally, marketTable } from "../model/market";
@@ -14,6 +13,7 @@ import type { RuleSpec } from "../model/rules";
 import { ruleVersion } from "./model-ref";
 import { publishShard } from "./steps/publish";
 import { putObject } from "./storage";
+import { writeTable } from "./tables";
 
 /** Where seeded data is served from, and with which version. */
 export type Published = { epoch: string; version: string; data_as_of: string };

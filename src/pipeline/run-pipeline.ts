@@ -6,8 +6,8 @@
  * file only orders them, names them and says which may be served from the step cache.
  */
 import type { Config } from "../config";
-import type { CollectState } from "../lib/price-sources";
 import { walkForward } from "../model/walk-forward";
+import type { CollectState } from "../prices/sources";
 import type { WebhookMessage } from "../webhooks/delivery";
 import { collectIntoHistory } from "./intake";
 import { nightOptions } from "./night-options";

@@ -3,34 +3,9 @@
  * whose served signal the run changed that pass the subscription's filter) and `webhook.test`.
  * Pure: the notify step and the test route write what these return.
  */
+
+import type { SignalChange, SubscriptionFilter } from "../db/webhooks";
 import { sha256Hex } from "../lib/hash";
-import type { Signal } from "../model/signal";
-
-/** A card whose served signal a run changed, with the answer it published (a `signal_changes` row). */
-export type SignalChange = {
-	run_id: string;
-	card_id: string;
-	name: string;
-	set_name: string;
-	previous_signal: Signal | null;
-	signal: Signal;
-	latest_date: string;
-	market_price: number;
-	fair_price: number;
-	deviation_pct: number | null;
-	p_up: number | null;
-	p_down: number | null;
-	model_version: string;
-};
-
-/** What a subscription asks for. */
-export type SubscriptionFilter = {
-	filter: "cards" | "set" | "all";
-	card_ids: readonly string[] | null;
-	set_name: string | null;
-	signals: readonly Signal[];
-	min_probability: number | null;
-};
 
 /** The most cards one event lists; the rest are counted in `total` (and `truncated` is true). */
 export const MAX_EVENT_CARDS = 1000;

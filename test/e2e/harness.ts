@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { ROOT } from "../../scripts/lib/local";
 import { applyMigrations, type LocalWorker, startLocalWorker } from "../../scripts/lib/local-worker";
-import type { KeyWriter } from "../../src/durable-objects/key-writer";
-import { KeyStore } from "../../src/lib/key-store";
+import type { KeyWriter } from "../../src/keys/key-writer";
+import { KeyStore } from "../../src/keys/store";
 
 /** Debian's chromium, or CHROMIUM_PATH. */
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";

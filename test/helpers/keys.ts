@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
-import { hashApiKey, type Scope } from "../../src/lib/api-keys";
-import { KeyStore } from "../../src/lib/key-store";
+import { hashApiKey, type Scope } from "../../src/keys/api-keys";
+import { KeyStore } from "../../src/keys/store";
 
 /**
  * The key every integration request carries by default (registered by test/setup): read and

@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import sample from "../../data/sample/card_prices.csv?raw";
-import { parsePriceCsv } from "../../src/lib/csv";
 import type { PriceRow } from "../../src/model/card-series";
 import { laterDate } from "../../src/model/dates";
 import { type RuleSpec, SEED_RULE } from "../../src/model/rules";
 import { type Published, publishRows } from "../../src/pipeline/publish-rows";
+import { parsePriceCsv } from "../../src/prices/price-rows";
 
 /** The seed's rule (trailing mean of 3 including the day, BUY -10%, SELL +15%): what seeded data serves with. */
 export const SPEC: RuleSpec = SEED_RULE;

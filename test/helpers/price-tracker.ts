@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { getConfig } from "../../src/config";
-import { cardUniverse, type UniverseCard } from "../../src/lib/card-universe";
-import type { TrackerOptions } from "../../src/lib/price-tracker";
+import type { TrackerOptions } from "../../src/prices/price-tracker/client";
+import { cardUniverse, type UniverseCard } from "../../src/prices/price-tracker/universe";
 
 /** The fake Price Tracker server's origin (its port comes from vitest's globalSetup). */
 const origin = () => new URL(getConfig(env).PRICE_TRACKER_BASE_URL).origin;

@@ -4,8 +4,9 @@ import { describe, expect, it } from "vitest";
 import { forgetValidatedKeys } from "../../src/api/middleware/auth";
 import { ApiKeyInfo, ApiKeyList, CreatedKey, RotatedKey } from "../../src/api/schemas/keys";
 import worker from "../../src/index";
-import { hashApiKey, isWellFormedKey } from "../../src/lib/api-keys";
-import { KeyRecord, KeyStore, KV } from "../../src/lib/key-store";
+import { hashApiKey, isWellFormedKey } from "../../src/keys/api-keys";
+import { KeyStore, KV } from "../../src/keys/store";
+import { KeyRecord } from "../../src/keys/types";
 import { api, expectProblem, listAll, locations, ORIGIN, postJson, readJson } from "../helpers/api";
 import { issueKey } from "../helpers/keys";
 

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { CataloguePage, History } from "../../src/api/schemas/cards";
 import { HistoryDays, Seed, SeedResponse } from "../../src/api/schemas/history";
 import { ImportInfo } from "../../src/api/schemas/imports";
-import { readDay } from "../../src/history/day-store";
+import { readDay } from "../../src/prices/history/day-store";
 import { api, expectProblem, locations, postJson, readJson } from "../helpers/api";
 import { count, momentumRows, RUN_TIMEOUT, resetPipeline, runToEnd, toCsv } from "../helpers/pipeline";
 

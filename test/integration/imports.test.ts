@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ChunkResult, ImportInfo, SampleInfo } from "../../src/api/schemas/imports";
-import { pipelineKeys } from "../../src/lib/artifact-keys";
-import { parsePriceCsv } from "../../src/lib/csv";
 import { sha256Hex } from "../../src/lib/hash";
-import { CANONICAL_HEADER, chunksOf } from "../../src/lib/imports";
+import { CANONICAL_HEADER, chunksOf } from "../../src/prices/imports";
+import { priceKeys } from "../../src/prices/keys";
+import { parsePriceCsv } from "../../src/prices/price-rows";
 import { api, expectProblem, postJson, readJson } from "../helpers/api";
 import { issueKey } from "../helpers/keys";
 
@@ -47,7 +47,7 @@ describe("POST /v1/admin/imports (a whole file)", () => {
 			created: true,
 		});
 		// Sorted by card then date, in one canonical format, whatever order the file had.
-		expect(await (await env.ARCHIVE.get(pipelineKeys.chunk(await sha256Hex(chunks[0] as string))))?.text()).toBe(
+		expect(await (await env.ARCHIVE.get(priceKeys.chunk(await sha256Hex(chunks[0] as string))))?.text()).toBe(
 			chunk(
 				"imp-a,Import A,Set,2026-05-01,10.5,shop",
 				"imp-a,Import A,Set,2026-05-02,11,shop",
@@ -196,7 +196,7 @@ describe("a large file: PUT /v1/admin/imports/chunks/{sha256}, then a commit", (
 			422,
 		);
 		expect(problem.errors?.[0]?.location).toBe("body.line.3.row");
-		expect(await env.ARCHIVE.head(pipelineKeys.chunk(await sha256Hex(unsorted)))).toBeNull();
+		expect(await env.ARCHIVE.head(priceKeys.chunk(await sha256Hex(unsorted)))).toBeNull();
 	});
 
 	it("refuses a commit naming a chunk not uploaded, or chunks out of card order, and stores no import", async () => {
@@ -207,7 +207,7 @@ describe("a large file: PUT /v1/admin/imports/chunks/{sha256}, then a commit", (
 		]);
 		const order = await expectProblem(await postJson("/v1/admin/imports", { chunks: [b, a] }), 422);
 		expect(order.errors?.[0]?.location).toBe("body.chunks.1");
-		expect(await env.ARCHIVE.head(pipelineKeys.manifest(await sha256Hex(`${b}\n${a}`)))).toBeNull();
+		expect(await env.ARCHIVE.head(priceKeys.manifest(await sha256Hex(`${b}\n${a}`)))).toBeNull();
 		expect(
 			locations422(await expectProblem(await postJson("/v1/admin/imports", { chunks: ["not-a-hash"] }), 422)),
 		).toEqual(["body.chunks.0"]);
@@ -218,12 +218,12 @@ const locations422 = (p: { errors?: { location: string }[] }) => (p.errors ?? []
 
 describe("the sample: GET and PUT /v1/admin/sample", () => {
 	it("is 404 until stored, then describes the stored file; a bad file leaves it as it was", async () => {
-		await env.ARCHIVE.delete(pipelineKeys.sample);
+		await env.ARCHIVE.delete(priceKeys.sample);
 		await expectProblem(await api("/v1/admin/sample"), 404, "not_found");
 		const stored = await readJson(await csv(GOOD, "text/csv", "/v1/admin/sample", "PUT"), SampleInfo);
 		expect(stored).toMatchObject({ key: "samples/card_prices.csv", sha256: await sha256Hex(GOOD), bytes: GOOD.length });
 		expect(await readJson(await api("/v1/admin/sample"), SampleInfo)).toMatchObject({ sha256: stored.sha256 });
 		await expectProblem(await csv(BAD, "text/csv", "/v1/admin/sample", "PUT"), 422);
-		expect(await (await env.ARCHIVE.get(pipelineKeys.sample))?.text()).toBe(GOOD);
+		expect(await (await env.ARCHIVE.get(priceKeys.sample))?.text()).toBe(GOOD);
 	});
 });

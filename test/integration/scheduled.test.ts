@@ -11,8 +11,8 @@ import { getRun } from "../../src/db/runs";
 import { getServingState } from "../../src/db/serving";
 import { listSteps } from "../../src/db/steps";
 import worker from "../../src/index";
-import { pipelineKeys } from "../../src/lib/artifact-keys";
 import { STEP } from "../../src/pipeline/step-names";
+import { priceKeys } from "../../src/prices/keys";
 import { championVersion } from "../helpers/model";
 import { count, RUN_TIMEOUT, resetPipeline, uploadSample } from "../helpers/pipeline";
 
@@ -76,7 +76,7 @@ describe("the nightly cron", () => {
 	it(
 		"a night without its input fails the run (recorded, with the reason) and keeps the champion",
 		async () => {
-			await env.ARCHIVE.delete(pipelineKeys.sample);
+			await env.ARCHIVE.delete(priceKeys.sample);
 			const id = "nightly-2026-08-25";
 			await using instance = await introspectWorkflowInstance(env.PIPELINE, id);
 			await instance.modify(async (m) => {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api } from "../../scripts/lib/api-client";
 import { ApiKeyAdmin } from "../../scripts/lib/key-admin";
 import { type LocalWorker, startLocalWorker } from "../../scripts/lib/local-worker";
-import type { KeyWriter } from "../../src/durable-objects/key-writer";
-import { KeyStore } from "../../src/lib/key-store";
+import type { KeyWriter } from "../../src/keys/key-writer";
+import { KeyStore } from "../../src/keys/store";
 
 // The keys CLI's way through a Worker's admin API (while `npm start` runs, and with --env): the
 // real Worker in workerd on loopback, its routes calling its own writers.

@@ -31,10 +31,10 @@ import type { AppEnv } from "../../../src/context";
 import { ApiError } from "../../../src/errors";
 import { memoFairPrice } from "../../../src/serving/fair-price";
 
-export { KeyWriter } from "../../../src/durable-objects/key-writer";
-export { RateLimiter } from "../../../src/durable-objects/rate-limiter";
-export { HistorySeed } from "../../../src/history/seed-workflow";
+export { KeyWriter } from "../../../src/keys/key-writer";
+export { RateLimiter } from "../../../src/limits/rate-limiter";
 export { PricePipeline } from "../../../src/pipeline/pipeline-workflow";
+export { HistorySeed } from "../../../src/pipeline/seed-workflow";
 
 const VARIANTS = ["full", "no-ae", "no-log", "no-limiter", "no-auth", "no-memo", "no-json"] as const;
 type Variant = (typeof VARIANTS)[number];

@@ -2,9 +2,10 @@ import { createMiddleware } from "hono/factory";
 import type { Config } from "../../config";
 import type { AppEnv, AuthenticatedKey } from "../../context";
 import { ApiError } from "../../errors";
-import { isWellFormedKey, keyEnvFor, type Scope } from "../../lib/api-keys";
-import type { KeyRecord } from "../../lib/key-store";
-import { KeyStore, recordState } from "../../lib/key-store";
+import { isWellFormedKey, keyEnvFor, type Scope } from "../../keys/api-keys";
+import { recordState } from "../../keys/changes";
+import { KeyStore } from "../../keys/store";
+import type { KeyRecord } from "../../keys/types";
 import { Lru } from "../../lib/lru";
 
 /** Paths anyone may call without a key. */

@@ -2,12 +2,13 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
 import type { AppEnv } from "../../context";
-import type { Carried, RateLimiterClient, TakeResult } from "../../durable-objects/rate-limiter";
 import { ApiError } from "../../errors";
-import { KeyStore } from "../../lib/key-store";
+import { KeyStore } from "../../keys/store";
 import { Lru } from "../../lib/lru";
+import type { TakeResult } from "../../limits/bucket";
 import { secondsToMidnight } from "../../limits/bucket";
 import { leaseBook, leaseMsFor, leaseSize, limitsOf, limitsSignature, usageBuffer } from "../../limits/isolate";
+import type { Carried, RateLimiterClient } from "../../limits/types";
 
 /** Finds the rate limiter of a key: by default its own Durable Object, addressed by key id. */
 export type LimiterFor = (env: Env, keyId: string) => RateLimiterClient;

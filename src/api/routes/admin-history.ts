@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { getSeed, insertSeed, type Seed, seedOfImport } from "../../db/seeds";
 import { ApiError } from "../../errors";
-import { pipelineKeys } from "../../lib/artifact-keys";
-import type { ImportManifest } from "../../lib/imports";
+import type { ImportManifest } from "../../prices/imports";
+import { priceKeys } from "../../prices/keys";
 import { createApp } from "../app";
 import { decodeCursor, pageOf } from "../cursor";
 import { problemResponses } from "../schemas/common";
@@ -81,7 +81,7 @@ adminHistoryRoutes.openapi(
 	}),
 	async (c) => {
 		const { import_id, force } = c.req.valid("json");
-		const object = await c.env.ARCHIVE.get(pipelineKeys.manifest(import_id));
+		const object = await c.env.ARCHIVE.get(priceKeys.manifest(import_id));
 		if (!object)
 			throw new ApiError("validation_failed", "body.import_id: no import has this id", {
 				errors: [

@@ -2,8 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
 import { ApiError } from "../../errors";
-import { pipelineKeys } from "../../lib/artifact-keys";
-import { CsvImportError, parsePriceCsv } from "../../lib/csv";
+import { CsvImportError } from "../../lib/csv";
 import { sha256Hex } from "../../lib/hash";
 import {
 	type ChunkInfo,
@@ -13,7 +12,9 @@ import {
 	type ImportManifest,
 	manifestOf,
 	validateChunk,
-} from "../../lib/imports";
+} from "../../prices/imports";
+import { priceKeys } from "../../prices/keys";
+import { parsePriceCsv } from "../../prices/price-rows";
 import { createApp } from "../app";
 import { validationError } from "../problem";
 import { problemResponses } from "../schemas/common";
@@ -59,7 +60,7 @@ async function csvText(c: Context<AppEnv>): Promise<string> {
 
 /** Stores a validated chunk under its hash (once); returns its info. */
 async function storeChunk(bucket: R2Bucket, text: string, info: ChunkInfo): Promise<boolean> {
-	const key = pipelineKeys.chunk(info.sha256);
+	const key = priceKeys.chunk(info.sha256);
 	if (await bucket.head(key)) return false;
 	await bucket.put(key, text, { httpMetadata: { contentType: "text/csv" }, customMetadata: chunkMetadata(info) });
 	return true;
@@ -67,7 +68,7 @@ async function storeChunk(bucket: R2Bucket, text: string, info: ChunkInfo): Prom
 
 /** Writes a manifest unless the import exists; answers it. */
 async function storeManifest(bucket: R2Bucket, manifest: ImportManifest): Promise<boolean> {
-	const key = pipelineKeys.manifest(manifest.id);
+	const key = priceKeys.manifest(manifest.id);
 	if (await bucket.head(key)) return false;
 	await bucket.put(key, JSON.stringify(manifest), { httpMetadata: { contentType: "application/json" } });
 	return true;
@@ -124,7 +125,7 @@ adminImportRoutes.openapi(
 			const infos: ChunkInfo[] = [];
 			const missing: string[] = [];
 			for (const sha of parsed.data.chunks) {
-				const info = chunkFromMetadata((await c.env.ARCHIVE.head(pipelineKeys.chunk(sha)))?.customMetadata);
+				const info = chunkFromMetadata((await c.env.ARCHIVE.head(priceKeys.chunk(sha)))?.customMetadata);
 				if (info) infos.push(info);
 				else missing.push(sha);
 			}
@@ -179,7 +180,7 @@ adminImportRoutes.openapi(
 	}),
 	async (c) => {
 		const { sha256 } = c.req.valid("param");
-		const object = await c.env.ARCHIVE.get(pipelineKeys.manifest(sha256));
+		const object = await c.env.ARCHIVE.get(priceKeys.manifest(sha256));
 		if (!object)
 			throw new ApiError("not_found", `No import ${sha256}. POST a CSV, or commit chunks, to /v1/admin/imports.`);
 		return c.json(importBody((await object.json()) as ImportManifest, false), 200);
@@ -237,7 +238,7 @@ adminImportRoutes.openapi(
 	}),
 	async (c) => {
 		const { sha256 } = c.req.valid("param");
-		const info = chunkFromMetadata((await c.env.ARCHIVE.head(pipelineKeys.chunk(sha256)))?.customMetadata);
+		const info = chunkFromMetadata((await c.env.ARCHIVE.head(priceKeys.chunk(sha256)))?.customMetadata);
 		if (!info) throw new ApiError("not_found", `No chunk ${sha256} is stored.`);
 		return c.json({ ...info, created: false }, 200);
 	},
@@ -256,7 +257,7 @@ adminImportRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const head = await c.env.ARCHIVE.head(pipelineKeys.sample);
+		const head = await c.env.ARCHIVE.head(priceKeys.sample);
 		if (!head)
 			throw new ApiError(
 				"not_found",
@@ -296,13 +297,10 @@ adminImportRoutes.openapi(
 			throw error;
 		}
 		const sha256 = await sha256Hex(text);
-		const object = await c.env.ARCHIVE.put(pipelineKeys.sample, text, {
+		const object = await c.env.ARCHIVE.put(priceKeys.sample, text, {
 			httpMetadata: { contentType: "text/csv" },
 			customMetadata: { sha256 },
 		});
-		return c.json(
-			{ key: pipelineKeys.sample, sha256, bytes: object.size, uploaded: object.uploaded.toISOString() },
-			200,
-		);
+		return c.json({ key: priceKeys.sample, sha256, bytes: object.size, uploaded: object.uploaded.toISOString() }, 200);
 	},
 );

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { ApiError } from "../../errors";
-import { keyEnvFor } from "../../lib/api-keys";
-import type { KeyChange } from "../../lib/key-changes";
-import { type KeyRecord, KeyStore } from "../../lib/key-store";
+import { keyEnvFor } from "../../keys/api-keys";
+import { KeyStore } from "../../keys/store";
+import type { KeyChange, KeyRecord } from "../../keys/types";
 import { createApp } from "../app";
 import { decodeCursor, pageOf } from "../cursor";
 import { forgetValidatedKeys } from "../middleware/auth";

@@ -2,11 +2,11 @@ import { createRoute } from "@hono/zod-openapi";
 import { addFeedRequests } from "../../db/feed";
 import { listHistoryDays } from "../../db/history";
 import { ApiError } from "../../errors";
-import { pipelineKeys } from "../../lib/artifact-keys";
-import { isSyntheticSource } from "../../lib/synthetic-prices";
 import { addDays, todayUtc } from "../../model/dates";
 import { RunNotStartedError, requestRun } from "../../pipeline/start-run";
 import { askFeedDay, feedOptions, requestDay, todaysBudget } from "../../pipeline/steps/feed-check";
+import { priceKeys } from "../../prices/keys";
+import { isSyntheticSource } from "../../prices/synthetic";
 import { FeedClient } from "../../prices/tcgcsv/client";
 import { createApp } from "../app";
 import { problemResponses } from "../schemas/common";
@@ -56,9 +56,9 @@ adminRunRoutes.openapi(
 					`the price history holds no day from ${from} to ${runDate}: collect or import one first`,
 				);
 		}
-		if (body.source === "sample" && !(await c.env.ARCHIVE.head(pipelineKeys.sample)))
+		if (body.source === "sample" && !(await c.env.ARCHIVE.head(priceKeys.sample)))
 			throw invalid("body.source", "the sample is not uploaded yet: PUT it to /v1/admin/sample first");
-		if (body.source.startsWith("file:") && !(await c.env.ARCHIVE.head(pipelineKeys.manifest(body.source.slice(5)))))
+		if (body.source.startsWith("file:") && !(await c.env.ARCHIVE.head(priceKeys.manifest(body.source.slice(5)))))
 			throw invalid(
 				"body.source",
 				"no import has this id: POST the CSV (or commit its chunks) to /v1/admin/imports first",

@@ -1,11 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, AuthenticatedKey } from "../../context";
-import { USAGE_DAYS, type UsageCount, type UsageReport } from "../../durable-objects/rate-limiter";
 import { ApiError } from "../../errors";
-import { KeyStore } from "../../lib/key-store";
+import { KeyStore } from "../../keys/store";
 import { utcDay } from "../../limits/bucket";
 import { leaseBook, limitsOf, usageBuffer } from "../../limits/isolate";
+import type { UsageCount, UsageReport } from "../../limits/types";
+import { USAGE_DAYS } from "../../limits/usage-table";
 import { createApp } from "../app";
 import { durableObjectLimiter } from "../middleware/rate-limit";
 import { problemResponses } from "../schemas/common";

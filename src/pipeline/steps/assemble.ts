@@ -3,13 +3,15 @@
  * and their samples into one training table (at most `max_rows` card-days, a uniform subsample
  * when there are more) with those moves joined: the one table every fit and the evaluation read.
  */
-import { pipelineKeys } from "../../lib/artifact-keys";
-import { readColumns, readTable, writeTable } from "../../lib/parquet";
+
+import { readColumns } from "../../lib/parquet";
 import { addHistogram, emptyHistogram } from "../../model/drift";
 import { allocateTable, copyRows, type FeatureTable, joinMarket } from "../../model/feature-table";
 import { emptyMarketTally, type MarketTable, marketTable, mergeMarketTally } from "../../model/market";
 import { baselineRules } from "../../model/rules";
+import { pipelineKeys } from "../artifact-keys";
 import { getBytes, getJson, type ObjectRef, putObject } from "../storage";
+import { readTable, writeTable } from "../tables";
 import { type ShardStats, sampled } from "./features";
 
 /** Everything the assemble step depends on. */

@@ -5,8 +5,7 @@
  * verdict, and drift. Writes the evaluation report; returns its headline and, when the learned
  * model could be given a policy, the fitted model ready to register.
  */
-import { pipelineKeys } from "../../lib/artifact-keys";
-import { readTable } from "../../lib/parquet";
+
 import { type DriftReport, driftReport } from "../../model/drift";
 import { type ChampionModel, type EvaluationResult, evaluateCandidates } from "../../model/evaluation";
 import type { Forecaster } from "../../model/forecaster";
@@ -14,7 +13,9 @@ import { type GateVerdict, gate } from "../../model/gate";
 import { forecasterOf, judgesBoth, type NightOptions } from "../../model/nightly";
 import { baselineRules, type RuleSpec } from "../../model/rules";
 import type { WalkForward } from "../../model/walk-forward";
+import { pipelineKeys } from "../artifact-keys";
 import { getBytes, getJson, type ObjectRef, putObject } from "../storage";
+import { readTable } from "../tables";
 import { type FinalFit, readPredictions, rowIndex } from "./fit";
 
 /** The champion as a run records it: a learned model's artifact, or a rule's spec. */

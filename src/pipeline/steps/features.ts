@@ -4,8 +4,7 @@
  * every baseline rule's answer, for training and scoring), and a summary: the shard's set and
  * market return tallies, its return histograms for drift, and its counts.
  */
-import { pipelineKeys } from "../../lib/artifact-keys";
-import { readPrices, writeTable } from "../../lib/parquet";
+
 import { CARD_FEATURES } from "../../model/card-features";
 import { toSeries } from "../../model/card-series";
 import { addDays } from "../../model/dates";
@@ -14,7 +13,10 @@ import { buildTable, OPEN, selectRows } from "../../model/feature-table";
 import { shareOf } from "../../model/forecaster";
 import { emptyMarketTally, type MarketTally } from "../../model/market";
 import { baselineRules } from "../../model/rules";
+import { readPrices } from "../../prices/price-parquet";
+import { pipelineKeys } from "../artifact-keys";
 import { getBytes, type ObjectRef, putObject } from "../storage";
+import { writeTable } from "../tables";
 
 /** Everything a features step depends on (its cache key is the hash of this and the code version). */
 export type FeaturesInput = {

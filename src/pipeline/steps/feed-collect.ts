@@ -11,20 +11,14 @@ import { type CatalogueRow, upsertCatalogue } from "../../db/catalogue";
 import {
 	addFeedRequests,
 	type FeedOutcome,
+	type ProductFacts,
 	putFeedOutcomes,
 	type StoredGroup,
 	storedGroups,
 	storedProducts,
 	upsertProducts,
 } from "../../db/feed";
-import {
-	cardSlug,
-	feedCardId,
-	type ProductFacts,
-	productFacts,
-	setCode,
-	tcgplayerUrl,
-} from "../../prices/tcgcsv/cards";
+import { cardSlug, feedCardId, productFacts, setCode, tcgplayerUrl } from "../../prices/tcgcsv/cards";
 import { FeedClient } from "../../prices/tcgcsv/client";
 import { feedKeys, feedPaths, storedResponse, storeResponse } from "../../prices/tcgcsv/raw-store";
 import { FeedPrices, FeedProducts, parseFeed } from "../../prices/tcgcsv/shapes";

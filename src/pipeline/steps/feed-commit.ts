@@ -8,7 +8,7 @@
  */
 import type { Config } from "../../config";
 import { getHistoryDay } from "../../db/history";
-import { mergeDay } from "../../history/day-store";
+import { mergeDay } from "../../prices/history/day-store";
 import { FeedDay } from "../../prices/tcgcsv/day-prices";
 import { feedKeys, storedResponse } from "../../prices/tcgcsv/raw-store";
 import { FatalStepError } from "../errors";

@@ -4,15 +4,16 @@
  * it judges (held out); the final pair is fitted on every known day, with its calibration from
  * the cards it held out. Outputs are R2 objects: the fold's predictions, the final pair.
  */
-import { pipelineKeys } from "../../lib/artifact-keys";
-import { readTable } from "../../lib/parquet";
+
 import type { Calibration } from "../../model/calibration";
 import type { FeatureTable } from "../../model/feature-table";
 import { type FittedPair, fitCalibrated, type Predictions } from "../../model/forecaster";
 import type { GbtParams } from "../../model/gbt";
 import { fitFold, trainingRows } from "../../model/nightly";
 import type { Fold } from "../../model/walk-forward";
+import { pipelineKeys } from "../artifact-keys";
 import { getBytes, getJson, type ObjectRef, putObject } from "../storage";
+import { readTable } from "../tables";
 
 /** A fold fit's inputs. */
 export type FoldInput = { table: ObjectRef; index: number; fold: Fold; min_price: number; gbt: GbtParams };

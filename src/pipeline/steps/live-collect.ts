@@ -8,10 +8,10 @@ import type { Config } from "../../config";
 import { runBatched } from "../../db/batch";
 import { type CatalogueRow, catalogued, upsertCatalogue } from "../../db/catalogue";
 import { putOutcomes } from "../../db/run-records";
-import { mergeDay } from "../../history/day-store";
-import { cardUniverse, type UniverseCard } from "../../lib/card-universe";
-import { type CollectState, cardsPerShard, SourceError } from "../../lib/price-sources";
-import { collectCards, type TrackerOptions } from "../../lib/price-tracker";
+import { mergeDay } from "../../prices/history/day-store";
+import { collectCards, type TrackerOptions } from "../../prices/price-tracker/client";
+import { cardUniverse, type UniverseCard } from "../../prices/price-tracker/universe";
+import { type CollectState, cardsPerShard, SourceError } from "../../prices/sources";
 import { tcgplayerUrl } from "../../prices/tcgcsv/cards";
 
 type Env = { DB: D1Database; ARCHIVE: R2Bucket };

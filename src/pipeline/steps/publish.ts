@@ -10,8 +10,6 @@
 import { runBatched } from "../../db/batch";
 import { type StagedCard, stageServingCards } from "../../db/serving";
 import { openRecords, resolveRecords, stageTrackRecords, type TrackRecord } from "../../db/track-record";
-import { pipelineKeys } from "../../lib/artifact-keys";
-import { readTable } from "../../lib/parquet";
 import { type AnsweringModel, answerDays, changeOver, deviationOf, withoutSignals } from "../../model/answers";
 import { evidenceAt } from "../../model/card-features";
 import { addDays } from "../../model/dates";
@@ -20,7 +18,9 @@ import { firstPassage } from "../../model/first-passage";
 import type { Forecaster } from "../../model/forecaster";
 import { readMarketTable } from "../../model/market";
 import type { RuleSpec } from "../../model/rules";
+import { pipelineKeys } from "../artifact-keys";
 import { getBytes, getJson, type ObjectRef, putObject } from "../storage";
+import { readTable } from "../tables";
 
 /** The model a run publishes with. */
 export type ModelRef =

@@ -4,7 +4,7 @@ import { getChampion } from "../../db/models";
 import { putParams } from "../../db/run-records";
 import { markRunning } from "../../db/runs";
 import { getServingState } from "../../db/serving";
-import { isSyntheticSource } from "../../lib/synthetic-prices";
+import { isSyntheticSource } from "../../prices/synthetic";
 import { CODE_VERSION } from "../code-version";
 import { FatalStepError } from "../errors";
 import { type ModelRef, refOf } from "../model-ref";

@@ -2,6 +2,7 @@
  * What a feed series is, pure: its card id (one per product and printing, never changed by a
  * corrected name), a readable slug beside it, and the product's facts from its extendedData.
  */
+import type { ProductFacts } from "../../db/feed";
 import type { FeedGroup, FeedProduct } from "./shapes";
 
 /** Lower-case ASCII words joined by hyphens (`Pokémon Card 151` → `pokemon-card-151`). */
@@ -28,22 +29,6 @@ export function extendedValue(product: FeedProduct, name: string): string | null
 	const value = String(entry.value).trim();
 	return value === "" ? null : value;
 }
-
-/** A card has a number; a sealed product (box, ETB, pack, tin) has none. */
-export type ProductKind = "card" | "sealed";
-
-/** What PokeWatch keeps of a product. */
-export type ProductFacts = {
-	product_id: number;
-	group_id: number;
-	name: string;
-	clean_name: string | null;
-	number: string | null;
-	rarity: string | null;
-	kind: ProductKind;
-	url: string;
-	modified_on: string | null;
-};
 
 /** The facts of one product of a group. */
 export function productFacts(product: FeedProduct, groupId: number): ProductFacts {

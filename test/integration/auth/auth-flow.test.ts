@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { forgetIsolateLimits } from "../../../src/api/middleware/rate-limit";
 import worker from "../../../src/index";
-import { KV } from "../../../src/lib/key-store";
+import { KV } from "../../../src/keys/store";
 import { expectProblem, ORIGIN } from "../../helpers/api";
 import { issueKey } from "../../helpers/keys";
 import { age, limiterOf } from "../../helpers/limiter";

@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PUBLIC_PATHS } from "../../../src/api/middleware/auth";
-import type { Scope } from "../../../src/lib/api-keys";
+import type { Scope } from "../../../src/keys/api-keys";
 import { expectProblem, ORIGIN } from "../../helpers/api";
 
 /** A route that needs a key: its method, a concrete path, and the scope it needs. */

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { publishStaged, type ServingCard, setServingState, stageServingCards } from "../../../src/db/serving";
-import { utf8Length } from "../../../src/lib/imports";
+import { utf8Length } from "../../../src/prices/imports";
 import { type HistoryLine, ServingStore } from "../../../src/serving/serving-store";
 import { resetModels } from "../../helpers/model";
 import { servingCard } from "../../helpers/serving";

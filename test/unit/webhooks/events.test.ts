@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-	changedEvent,
-	MAX_EVENT_CARDS,
-	matches,
-	randomEventId,
-	runEventId,
-	type SignalChange,
-	type SubscriptionFilter,
-} from "../../../src/webhooks/events";
+import type { SignalChange, SubscriptionFilter } from "../../../src/db/webhooks";
+import { changedEvent, MAX_EVENT_CARDS, matches, randomEventId, runEventId } from "../../../src/webhooks/events";
 
 const change = (card_id: string, overrides: Partial<SignalChange> = {}): SignalChange => ({
 	run_id: "run-1",

@@ -4,8 +4,8 @@ import { createApp } from "../../../../src/api/app";
 import { authenticate, forgetValidatedKeys, PUBLIC_PATHS, presentedKey } from "../../../../src/api/middleware/auth";
 import { renderProblem, toApiError } from "../../../../src/api/problem";
 import { type Config, getConfig } from "../../../../src/config";
-import { generateApiKey, hashApiKey } from "../../../../src/lib/api-keys";
-import { KeyStore, KV } from "../../../../src/lib/key-store";
+import { generateApiKey, hashApiKey } from "../../../../src/keys/api-keys";
+import { KeyStore, KV } from "../../../../src/keys/store";
 import { issueKey } from "../../../helpers/keys";
 
 /** The middleware under test in a small app with the real KV namespace and problem renderer. */

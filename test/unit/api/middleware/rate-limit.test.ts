@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { forgetEmptyKeys, forgetIsolateLimits } from "../../../../src/api/middleware/rate-limit";
 import { getConfig } from "../../../../src/config";
 import type { AuthenticatedKey } from "../../../../src/context";
-import type { BucketLimits, RateLimiterClient, TakeResult } from "../../../../src/durable-objects/rate-limiter";
-import { KV } from "../../../../src/lib/key-store";
+import { KV } from "../../../../src/keys/store";
+import type { BucketLimits, TakeResult } from "../../../../src/limits/bucket";
+import type { RateLimiterClient } from "../../../../src/limits/types";
 import { age, limiterOf, readBucket, writeBucket } from "../../../helpers/limiter";
 import { appFor, countingLimiter, keyWith, limitHeaders } from "../../../helpers/rate-limit-app";
 
