@@ -30,3 +30,29 @@ export function insertRows(
 	}
 	return out;
 }
+
+/**
+ * D1 refuses a string parameter over 2 MB (`SQLITE_TOOBIG`): rows bound as one JSON array
+ * (`json_each(?)`) go in slices whose JSON stays under `maxBytes`, each a statement of its own.
+ */
+export const JSON_PARAM_BYTES = 500_000;
+
+/** The JSON arrays of consecutive slices of `rows`, each under `maxBytes` (a single larger row stands alone). */
+export function jsonSlices(rows: readonly unknown[], maxBytes = JSON_PARAM_BYTES): string[] {
+	const out: string[] = [];
+	let slice: string[] = [];
+	let bytes = 2;
+	for (const row of rows) {
+		const text = JSON.stringify(row);
+		const size = new TextEncoder().encode(text).length + 1;
+		if (slice.length > 0 && bytes + size > maxBytes) {
+			out.push(`[${slice.join(",")}]`);
+			slice = [];
+			bytes = 2;
+		}
+		slice.push(text);
+		bytes += size;
+	}
+	if (slice.length > 0) out.push(`[${slice.join(",")}]`);
+	return out;
+}

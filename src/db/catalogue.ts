@@ -5,6 +5,8 @@
  * writes only rows that changed.
  */
 
+import { jsonSlices } from "./batch";
+
 /** A series as the catalogue knows it. */
 export type CatalogueRow = {
 	card_id: string;
@@ -56,8 +58,7 @@ export function upsertCatalogue(
 	rows: readonly CatalogueRow[],
 	at: string,
 	options: { describe: boolean },
-): D1PreparedStatement | null {
-	if (rows.length === 0) return null;
+): D1PreparedStatement[] {
 	const changed = DESCRIPTIVE.map((f) => `catalogue.${f} IS NOT excluded.${f}`).join(" OR ");
 	const sets = options.describe
 		? `${DESCRIPTIVE.map((f) => `${f} = excluded.${f}`).join(", ")}, first_seen = MIN(catalogue.first_seen, excluded.first_seen), updated_at = excluded.updated_at`
@@ -65,13 +66,12 @@ export function upsertCatalogue(
 	const when = options.describe
 		? `(${changed}) OR catalogue.first_seen > excluded.first_seen`
 		: "catalogue.first_seen > excluded.first_seen";
-	return db
-		.prepare(
-			`INSERT INTO catalogue (${CATALOGUE_FIELDS.join(", ")}, updated_at)
-			 SELECT ${fromJson(CATALOGUE_FIELDS)}, ?2 FROM json_each(?1) WHERE true
-			 ON CONFLICT (card_id) DO UPDATE SET ${sets} WHERE ${when}`,
-		)
-		.bind(JSON.stringify(rows), at);
+	const statement = db.prepare(
+		`INSERT INTO catalogue (${CATALOGUE_FIELDS.join(", ")}, updated_at)
+		 SELECT ${fromJson(CATALOGUE_FIELDS)}, ?2 FROM json_each(?1) WHERE true
+		 ON CONFLICT (card_id) DO UPDATE SET ${sets} WHERE ${when}`,
+	);
+	return jsonSlices(rows).map((json) => statement.bind(json, at));
 }
 
 /** What a run needs of its shard's cards: name, set and kind. */

@@ -109,8 +109,7 @@ export async function stageSeedGroup(
 				{ name: "market_price", type: "DOUBLE", data: Float64Array.from(day.prices) },
 			]),
 		);
-	const statement = upsertCatalogue(env.DB, [...cards.values()], new Date().toISOString(), { describe: false });
-	if (statement) await runBatched(env.DB, [statement]);
+	await runBatched(env.DB, upsertCatalogue(env.DB, [...cards.values()], new Date().toISOString(), { describe: false }));
 	return { group, days: [...byDay.keys()].sort(), rows, cards: cards.size };
 }
 

@@ -217,8 +217,7 @@ async function collectGroup(
 		[described, true],
 		[placeholders, false],
 	] as const) {
-		const statement = upsertCatalogue(env.DB, rowsOf, at, { describe });
-		if (statement) statements.push(statement);
+		statements.push(...upsertCatalogue(env.DB, rowsOf, at, { describe }));
 	}
 	outcome.status = "ok";
 	return outcome;

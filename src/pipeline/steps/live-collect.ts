@@ -106,8 +106,8 @@ export async function collectLiveBatch(
 			url: tcgplayerUrl(Number(c.tcgplayer_id)),
 			first_seen: firstDay.get(c.card_id) as string,
 		}));
-	const statement = upsertCatalogue(env.DB, rows, new Date().toISOString(), { describe: true });
-	await runBatched(env.DB, [...(statement ? [statement] : []), ...putOutcomes(env.DB, runId, result.outcomes)]);
+	const catalogue = upsertCatalogue(env.DB, rows, new Date().toISOString(), { describe: true });
+	await runBatched(env.DB, [...catalogue, ...putOutcomes(env.DB, runId, result.outcomes)]);
 	const count = (status: string) => result.outcomes.filter((o) => o.status === status).length;
 	return {
 		batch,

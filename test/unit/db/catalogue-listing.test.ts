@@ -121,14 +121,14 @@ const ids = async (filter: CatalogueFilter, sort: CatalogueSort = "card_id") =>
 describe("the served catalogue: search, filters and sorts", () => {
 	beforeAll(async () => {
 		await resetPipeline();
-		await env.DB.batch([
+		await env.DB.batch(
 			upsertCatalogue(
 				env.DB,
 				CARDS.map(([, f]) => f),
 				"now",
 				{ describe: true },
-			) as D1PreparedStatement,
-		]);
+			),
+		);
 		// A run stages each card under the catalogue's set name.
 		await env.DB.batch(
 			stageServingCards(
@@ -223,14 +223,14 @@ describe("the served catalogue: search, filters and sorts", () => {
 	});
 
 	it("keeps the search index in step when a card's name is corrected", async () => {
-		await env.DB.batch([
+		await env.DB.batch(
 			upsertCatalogue(
 				env.DB,
 				[facts("tcgp-5-holofoil", { name: "Charizard VMAX (Secret)", number: "020/189", slug: "daa-20-x" })],
 				"later",
 				{ describe: true },
-			) as D1PreparedStatement,
-		]);
+			),
+		);
 		await env.DB.batch(
 			stageServingCards(env.DB, [
 				servingCard("tcgp-5-holofoil", "run-m", {

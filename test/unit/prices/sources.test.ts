@@ -224,7 +224,7 @@ describe("HistorySource", () => {
 					prices: k < 2 ? [1, 2] : [1, 2, 3 + k, 4],
 				},
 			);
-		await env.DB.batch([
+		await env.DB.batch(
 			upsertCatalogue(
 				env.DB,
 				[
@@ -235,8 +235,8 @@ describe("HistorySource", () => {
 				],
 				"now",
 				{ describe: true },
-			) as D1PreparedStatement,
-		]);
+			),
+		);
 		// A budget of five rows: h-a and h-b hold four each, h-c and h-d two each (first seen on the third day).
 		const plan = await new HistorySource(env, "2026-05-04", 730).plan(10, 5);
 		expect(plan.shards.map((s) => [s.first, s.last])).toEqual([
