@@ -1,17 +1,12 @@
 /** Seeding the price history through the API: start a seed of an import, follow it to its end. */
+import type { Seed } from "../../src/db/seeds";
 import { type Api, describeProblem, UsageError } from "./api-client";
 
 /** The parts of a seed the CLIs show. */
-export type SeedView = {
-	id: string;
-	status: "queued" | "running" | "complete" | "failed";
-	rows: number;
-	cards: number;
-	date_from: string;
-	date_to: string;
-	days_written: number;
-	error: string | null;
-};
+export type SeedView = Pick<
+	Seed,
+	"id" | "status" | "rows" | "cards" | "date_from" | "date_to" | "days_written" | "error"
+>;
 
 /** POST /v1/admin/history/seeds; the seed started, or this import's earlier one. */
 export async function startSeed(

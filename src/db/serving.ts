@@ -4,6 +4,7 @@
  */
 import type { Signal } from "../model/signal";
 import { insertRows } from "./batch";
+import type { CatalogueRow } from "./catalogue";
 
 /** A card's answer as a run stages it (what the run computed). */
 export type StagedCard = {
@@ -33,17 +34,10 @@ export type StagedCard = {
 };
 
 /** What the card is, copied from the catalogue when a run publishes it (null where the catalogue does not know). */
-export type CardFacts = {
-	product_id: number | null;
-	printing: string | null;
-	slug: string | null;
-	set_code: string | null;
-	number: string | null;
-	rarity: string | null;
-	language: string | null;
-	kind: "card" | "sealed";
-	url: string | null;
-};
+export type CardFacts = Pick<
+	CatalogueRow,
+	"product_id" | "printing" | "slug" | "set_code" | "number" | "rarity" | "language" | "kind" | "url"
+>;
 
 /** A card as served: its answer and what it is. */
 export type ServingCard = StagedCard & CardFacts;

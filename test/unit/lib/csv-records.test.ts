@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CsvImportError, type CsvRecord, CsvTokenizer, parseCsvRecords } from "../../../src/lib/csv";
+import { importError } from "../../helpers/csv";
 
 // CSV syntax (records, quoting, line numbers); the price rules on top of it are in csv.test.ts.
-
-/** The CsvImportError `fn` throws (failing the test when it throws nothing or something else). */
-function importError(fn: () => unknown): CsvImportError {
-	try {
-		fn();
-	} catch (error) {
-		expect(error).toBeInstanceOf(CsvImportError);
-		return error as CsvImportError;
-	}
-	throw new Error("expected a CsvImportError");
-}
 
 describe("parseCsvRecords", () => {
 	it("splits records and fields, numbering records by the line they start on", () => {

@@ -2,19 +2,9 @@ import { describe, expect, it } from "vitest";
 import sample from "../../../data/sample/card_prices.csv?raw";
 import { CsvImportError } from "../../../src/lib/csv";
 import { DuplicateCheck, MAX_ISSUES_KEPT, PriceRowValidator, parsePriceCsv } from "../../../src/prices/price-rows";
+import { importError } from "../../helpers/csv";
 
 const HEADER = "card_id,card_name,set_name,date,market_price,source";
-
-/** The CsvImportError `fn` throws (failing the test when it throws nothing or something else). */
-function importError(fn: () => unknown): CsvImportError {
-	try {
-		fn();
-	} catch (error) {
-		expect(error).toBeInstanceOf(CsvImportError);
-		return error as CsvImportError;
-	}
-	throw new Error("expected a CsvImportError");
-}
 
 describe("PriceRowValidator / DuplicateCheck", () => {
 	it("reads the header, then returns valid rows and collects every issue", () => {
