@@ -7,6 +7,7 @@
  *   npm run bench [-- --duration 8 --connections 32 --out bench-results/serving.json]
  *   npm run bench -- pipeline [--cards 20000 --days 180]   (the pipeline at scale: scripts/bench/pipeline.ts)
  *   npm run bench -- csv --cards 33000 --days 120 --out FILE  (a synthetic price file to import)
+ *   npm run bench -- market [--feed full --nights 2 --history-days 365]  (the whole market: scripts/bench/market.ts)
  */
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
@@ -25,7 +26,8 @@ const USAGE = `usage: npm run bench [-- --duration S --connections N --breakdown
        npm run bench -- wrangler [--duration S --connections N --threads N --no-breakdown --out FILE]
        npm run bench -- pipeline [--file PATH.csv[.gz] | --cards N --days N --seed N] [--date YYYY-MM-DD]
                                  [--shard-cards N] [--skip-node] [--timeout-minutes N] [--out FILE]
-       npm run bench -- csv --cards N --days N --out FILE.csv [--seed N] [--date YYYY-MM-DD]`;
+       npm run bench -- csv --cards N --days N --out FILE.csv [--seed N] [--date YYYY-MM-DD]
+       npm run bench -- market [--feed small|full] [--nights N] [--history-days N] [--skip-node] [--out FILE]`;
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
 	console.log(USAGE);
 	process.exit(0);
@@ -46,6 +48,17 @@ if (process.argv[2] === "wrangler") {
 if (process.argv[2] === "csv") {
 	const { writePriceFile } = await import("./bench/price-file");
 	process.exit(await writePriceFile(process.argv.slice(3)));
+}
+
+// `npm run bench -- market …` is the whole market at catalogue size (scripts/bench/market.ts).
+if (process.argv[2] === "market") {
+	const { benchMarket } = await import("./bench/market");
+	process.exit(
+		await benchMarket(process.argv.slice(3)).catch((error: Error) => {
+			console.error(`error: ${error.message}`);
+			return 1;
+		}),
+	);
 }
 
 // `npm run bench -- pipeline …` is the pipeline at scale (scripts/bench/pipeline.ts); it exits

@@ -268,13 +268,15 @@ describe("npm run feed", () => {
 					done(resolve),
 				),
 			);
-		const [flag, size, day, command] = await Promise.all([
+		const [flag, size, day, command, archives] = await Promise.all([
 			cli("serve", "--bogus"),
 			cli("serve", "--size", "huge"),
 			cli("serve", "--day", "2026-13-01"),
 			cli("fetch"),
+			cli("serve", "--archives", "no/such/archives"),
 		]);
-		for (const r of [flag, size, day, command]) expect(r.code, r.stderr).toBe(2);
+		for (const r of [flag, size, day, command, archives]) expect(r.code, r.stderr).toBe(2);
+		expect(archives.stderr).toContain("no/such/archives: no such file or directory");
 		expect(flag.stderr).toContain("Unknown option '--bogus'");
 		expect(size.stderr).toContain('--size must be small or full, got "huge"');
 		expect(day.stderr).toContain('--day must be a YYYY-MM-DD date, got "2026-13-01"');
