@@ -84,7 +84,7 @@ const percentile = (sorted: readonly number[], q: number) =>
 async function timeCatalogue(api: Api, repeat: number) {
 	const first = await api.request<{ data: { name: string; set: string; printing: string | null }[] }>(
 		"GET",
-		"/v1/cards?limit=1&sort=price&order=desc",
+		"/v1/cards?limit=1&sort=-price",
 	);
 	const card = first.body.data[0];
 	const word = card?.name.split(" ").find((w) => w.length >= 4) ?? "Synthetic";
@@ -92,9 +92,10 @@ async function timeCatalogue(api: Api, repeat: number) {
 		"/v1/cards?limit=100",
 		`/v1/cards?limit=100&q=${encodeURIComponent(word)}`,
 		`/v1/cards?limit=100&set=${encodeURIComponent(card?.set ?? "")}`,
-		`/v1/cards?limit=100&printing=${encodeURIComponent(card?.printing ?? "Holofoil")}&kind=card&sort=price&order=desc`,
-		"/v1/cards?limit=100&language=ja&min_price=5&max_price=50&sort=change&order=desc",
-		"/v1/cards?limit=100&signal=HOLD&sort=probability&order=desc",
+		`/v1/cards?limit=100&printing=${encodeURIComponent(card?.printing ?? "Holofoil")}&kind=card&sort=-price`,
+		"/v1/cards?limit=100&language=ja&min_price=5&max_price=50&sort=-price",
+		"/v1/cards?limit=100&sort=-change",
+		"/v1/cards?limit=100&signal=HOLD&sort=-probability",
 		"/v1/cards?limit=100&kind=sealed&sort=price",
 	];
 	const rows = [];
