@@ -8,9 +8,7 @@
  * inputs grow with the history.
  */
 import type { Config } from "../../src/config";
-import { insertRun, liveKey } from "../../src/db/runs";
 import { addDays } from "../../src/model/dates";
-import { CODE_VERSION } from "../../src/pipeline/code-version";
 import type { PipelineParams } from "../../src/pipeline/params";
 import { STEP, shardStep } from "../../src/pipeline/step-names";
 import { collectShard, planShards } from "../../src/pipeline/steps/collect";
@@ -22,8 +20,8 @@ import { inputHash } from "../../src/pipeline/tracking";
 import { writeDay } from "../../src/prices/history/day-store";
 import { feedCardId } from "../../src/prices/tcgcsv/cards";
 import type { SyntheticFeed } from "../lib/feed/synthetic-feed";
-import { MemoryBucket, SqliteD1 } from "./node-stores";
-import { measure } from "./pipeline-node";
+import { MemoryBucket } from "./node-stores";
+import { measure, openRunningRun } from "./pipeline-node";
 import type { NodeMeasurement } from "./pipeline-report";
 
 /** Calls one step invocation made: what counts toward the Workers subrequest limit. */
@@ -103,20 +101,12 @@ export async function measureMarketInNode(run: MarketNodeRun): Promise<{
 	history: { days: number; cards_per_day: number; parts: number; bytes: number; seconds: number } | null;
 }> {
 	const { config, night } = run;
-	const sqlite = await SqliteD1.open();
+	const runId = `bench-${night}`;
+	const params: PipelineParams = { source: "tcgcsv", run_date: night, trigger: "cli", force: true } as PipelineParams;
+	const sqlite = await openRunningRun(runId, params);
 	const memory = new MemoryBucket();
 	const counter = new CallCounter();
 	const env = { DB: counter.database(sqlite.asD1()), ARCHIVE: counter.bucket(memory.asR2()) };
-	const runId = `bench-${night}`;
-	const params: PipelineParams = { source: "tcgcsv", run_date: night, trigger: "cli", force: true } as PipelineParams;
-	await insertRun(sqlite.asD1(), {
-		id: runId,
-		...params,
-		code_version: CODE_VERSION,
-		created_at: new Date().toISOString(),
-		live_key: liveKey({ ...params, code_version: CODE_VERSION }, runId),
-	}).run();
-	await sqlite.asD1().prepare("UPDATE pipeline_runs SET status = 'running' WHERE id = ?").bind(runId).run();
 
 	const out: MarketMeasurement[] = [];
 	const step = async <T>(name: string, fn: () => Promise<T>, note?: string): Promise<T> => {

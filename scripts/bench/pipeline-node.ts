@@ -81,6 +81,20 @@ export async function measure<T>(step: string, fn: () => Promise<T>): Promise<{ 
 	return { result, m };
 }
 
+/** A fresh in-memory D1 holding one running run, as the steps expect to find theirs. */
+export async function openRunningRun(runId: string, params: PipelineParams): Promise<SqliteD1> {
+	const db = await SqliteD1.open();
+	await insertRun(db.asD1(), {
+		id: runId,
+		...params,
+		code_version: CODE_VERSION,
+		created_at: new Date().toISOString(),
+		live_key: liveKey({ ...params, code_version: CODE_VERSION }, runId),
+	}).run();
+	await db.asD1().prepare("UPDATE pipeline_runs SET status = 'running' WHERE id = ?").bind(runId).run();
+	return db;
+}
+
 /** What the Node measurement needs from the benchmark's run. */
 export type NodeRun = {
 	config: Config;
@@ -106,15 +120,7 @@ const outputsOf = <T>(steps: readonly StepView[], name: string): T => {
  */
 export async function measureInNode(run: NodeRun): Promise<NodeMeasurement[]> {
 	const { config, params, runId, plan, steps } = run;
-	const db = await SqliteD1.open();
-	await insertRun(db.asD1(), {
-		id: runId,
-		...params,
-		code_version: CODE_VERSION,
-		created_at: new Date().toISOString(),
-		live_key: liveKey({ ...params, code_version: CODE_VERSION }, runId),
-	}).run();
-	await db.asD1().prepare("UPDATE pipeline_runs SET status = 'running' WHERE id = ?").bind(runId).run();
+	const db = await openRunningRun(runId, params);
 	const bucket = new MemoryBucket();
 	const env = { DB: db.asD1(), ARCHIVE: bucket.asR2() };
 	const rowsOf = (i: number) => outputsOf<{ rows: number }>(steps, shardStep(STEP.collect, i)).rows;
